@@ -1,0 +1,2 @@
+/** Streaming SHA-256 of files and streams with bounded memory. */
+package org.ollamaairgap.common.digest;

@@ -1,0 +1,222 @@
+package org.ollamaairgap.common.model;
+
+import java.util.Locale;
+
+/**
+ * A fully qualified Ollama model name, {@code host/namespace/model:tag}. Instances are always
+ * valid: every part is present and matches Ollama's grammar, so no part can contain a path
+ * separator or be {@code .} or {@code ..}, and a name can never address a path outside the store.
+ *
+ * <p>Grammar (Ollama {@code types/model/name.go}, {@code ParseNameBare} and {@code isValidPart}):
+ *
+ * <pre>
+ *   name      = [ [ [scheme "://"] host "/" ] namespace "/" ] model [ ":" tag ]
+ *   host      = first ( alnum | "_" | "-" | "." | ":" ){0,349}     e.g. localhost:5000
+ *   namespace = first ( alnum | "_" | "-" ){0,79}
+ *   model     = first ( alnum | "_" | "-" | "." ){0,79}
+ *   tag       = first ( alnum | "_" | "-" | "." ){0,79}
+ *   first     = ASCII letter | digit | "_"
+ * </pre>
+ *
+ * The tag is the text after the last {@code :} only when that colon comes after the last {@code /},
+ * which lets a host carry a port. Missing parts default to {@code registry.ollama.ai}, {@code
+ * library} and {@code latest}. A {@code scheme://} prefix is accepted and dropped, as Ollama's API
+ * does; plain HTTP is chosen with the insecure option, never by the name. Case is kept as given;
+ * Ollama compares names case-insensitively, see {@link #sameAs}.
+ *
+ * @see <a href="https://github.com/ollama/ollama/blob/main/types/model/name.go">name.go</a>
+ */
+public record ModelName(String host, String namespace, String model, String tag) {
+  public static final String DEFAULT_HOST = "registry.ollama.ai";
+  public static final String DEFAULT_NAMESPACE = "library";
+  public static final String DEFAULT_TAG = "latest";
+
+  /** Which part of a name, with its allowed extra characters and maximum length. */
+  enum Part {
+    HOST("-.:", 350),
+    NAMESPACE("-", 80),
+    MODEL("-.", 80),
+    TAG("-.", 80);
+
+    final String extra;
+    final int maxLength;
+
+    Part(String extra, int maxLength) {
+      this.extra = extra;
+      this.maxLength = maxLength;
+    }
+
+    String label() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  public ModelName {
+    check(Part.HOST, host);
+    check(Part.NAMESPACE, namespace);
+    check(Part.MODEL, model);
+    check(Part.TAG, tag);
+  }
+
+  /** Parses a name as {@code ollama pull} does, filling in the defaults. */
+  public static ModelName parse(String text) throws StoreException {
+    if (text == null || text.isBlank()) {
+      throw invalid(text == null ? "" : text, "the name is empty");
+    }
+    String rest = text;
+    String tag = DEFAULT_TAG;
+    int colon = rest.lastIndexOf(':');
+    if (colon > rest.lastIndexOf('/')) {
+      tag = rest.substring(colon + 1);
+      rest = rest.substring(0, colon);
+      if (tag.isEmpty()) {
+        throw invalid(text, "the tag after ':' is empty");
+      }
+    }
+    String host = DEFAULT_HOST;
+    String namespace = DEFAULT_NAMESPACE;
+    int slash = rest.lastIndexOf('/');
+    String model = rest.substring(slash + 1);
+    if (slash >= 0) {
+      rest = rest.substring(0, slash);
+      slash = rest.lastIndexOf('/');
+      namespace = rest.substring(slash + 1);
+      if (slash >= 0) {
+        host = stripScheme(rest.substring(0, slash));
+      }
+    }
+    return of(text, host, namespace, model, tag);
+  }
+
+  /**
+   * The name a manifest file stands for, from its path relative to {@code manifests/}: exactly four
+   * elements, {@code host/namespace/model/tag}, as Ollama's {@code ParseNameFromFilepath}.
+   */
+  public static ModelName fromManifestPath(java.nio.file.Path relative) throws StoreException {
+    if (relative.getNameCount() != 4 || relative.isAbsolute()) {
+      throw invalid(
+          relative.toString(), "a manifest path is manifests/<host>/<namespace>/<model>/<tag>");
+    }
+    return of(
+        relative.toString(),
+        relative.getName(0).toString(),
+        relative.getName(1).toString(),
+        relative.getName(2).toString(),
+        relative.getName(3).toString());
+  }
+
+  private static ModelName of(String text, String host, String namespace, String model, String tag)
+      throws StoreException {
+    for (Part part : Part.values()) {
+      String value =
+          switch (part) {
+            case HOST -> host;
+            case NAMESPACE -> namespace;
+            case MODEL -> model;
+            case TAG -> tag;
+          };
+      String problem = problem(part, value);
+      if (problem != null) {
+        throw invalid(text, problem);
+      }
+    }
+    return new ModelName(host, namespace, model, tag);
+  }
+
+  /** The registry repository, {@code namespace/model}. */
+  public String repository() {
+    return namespace + "/" + model;
+  }
+
+  /**
+   * The shortest unambiguous form, as {@code ollama list} shows it: {@code llama3:8b}, {@code
+   * user/m:latest}, or the full name for other hosts. Used as the metrics label.
+   */
+  public String displayShortest() {
+    if (host.equalsIgnoreCase(DEFAULT_HOST)) {
+      if (namespace.equalsIgnoreCase(DEFAULT_NAMESPACE)) {
+        return model + ":" + tag;
+      }
+      return namespace + "/" + model + ":" + tag;
+    }
+    return toString();
+  }
+
+  /** Ollama treats names that differ only in case as the same model. */
+  public boolean sameAs(ModelName other) {
+    return key().equals(other.key());
+  }
+
+  /** A case-folded key for maps and de-duplication. */
+  public String key() {
+    return toString().toLowerCase(Locale.ROOT);
+  }
+
+  @Override
+  public String toString() {
+    return host + "/" + namespace + "/" + model + ":" + tag;
+  }
+
+  private static String stripScheme(String host) {
+    int sep = host.indexOf("://");
+    return sep >= 0 ? host.substring(sep + 3) : host;
+  }
+
+  private static void check(Part part, String value) {
+    String problem = problem(part, value);
+    if (problem != null) {
+      throw new IllegalArgumentException(problem);
+    }
+  }
+
+  private static String problem(Part part, String value) {
+    if (value == null || value.isEmpty()) {
+      return "the " + part.label() + " is empty";
+    }
+    if (value.length() > part.maxLength) {
+      return "the "
+          + part.label()
+          + " is "
+          + value.length()
+          + " characters long, at most "
+          + part.maxLength
+          + " are allowed";
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      boolean alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+      boolean ok = alnum || c == '_' || (i > 0 && part.extra.indexOf(c) >= 0);
+      if (!ok) {
+        return "the "
+            + part.label()
+            + " '"
+            + Digest.clip(value)
+            + "' has "
+            + describe(c)
+            + " at position "
+            + (i + 1)
+            + "; allowed are ASCII letters, digits and '_', and after the first character also '"
+            + String.join("', '", part.extra.split(""))
+            + "'";
+      }
+    }
+    return null;
+  }
+
+  private static String describe(char c) {
+    if (c < 0x20 || c == 0x7f) {
+      return String.format(Locale.ROOT, "the control character U+%04X", (int) c);
+    }
+    return "'" + c + "'";
+  }
+
+  private static StoreException invalid(String text, String why) {
+    return new StoreException(
+        StoreException.Reason.INVALID_NAME,
+        "invalid model name '"
+            + Digest.clip(text)
+            + "': "
+            + why
+            + " (expected [host/][namespace/]model[:tag], e.g. llama3.2:3b)");
+  }
+}
