@@ -66,16 +66,21 @@ final class Tools {
 
   /** ansible-playbook from PATH, or a failure saying how to install it. */
   static String ansiblePlaybook() {
+    return onPath(
+        "ansible-playbook",
+        "Debian's ansible (apt-get install -y --no-install-recommends ansible, which brings the"
+            + " kubernetes.core collection)");
+  }
+
+  /** A program from PATH, or a failure naming the package that provides it. */
+  static String onPath(String program, String installHint) {
     for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-      Path candidate = Path.of(dir, "ansible-playbook");
+      Path candidate = Path.of(dir.isEmpty() ? "." : dir, program);
       if (!dir.isEmpty() && Files.isExecutable(candidate)) {
         return candidate.toString();
       }
     }
-    return fail(
-        "ansible-playbook is not on PATH; the Ansible role checks need Debian's ansible"
-            + " (apt-get install -y --no-install-recommends ansible, which brings the"
-            + " kubernetes.core collection)");
+    return fail("%s is not on PATH; these checks need %s", program, installHint);
   }
 
   static Result run(List<String> command, long timeoutSeconds) {
