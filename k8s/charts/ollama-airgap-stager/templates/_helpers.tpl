@@ -18,12 +18,12 @@
 {{- end }}
 
 {{/*
-Job name: the prefix plus a hash of what the pod would run. A Job's pod template is immutable,
+Job name: the prefix plus a hash of what the pod would run (and job.rerun). A Job's pod template is immutable,
 so a changed model list or image gets a new Job on `helm upgrade` instead of an upgrade error;
 finished Jobs go away after ttlSecondsAfterFinished.
 */}}
 {{- define "stager.jobName" -}}
-{{- $spec := dict "models" .Values.models "image" (include "stager.image" .) "driver" .Values.driver "storage" .Values.storage -}}
+{{- $spec := dict "models" .Values.models "image" (include "stager.image" .) "driver" .Values.driver "storage" .Values.storage "rerun" (toString .Values.job.rerun) -}}
 {{- printf "%s-%s" (include "stager.fullname" . | trunc 54 | trimSuffix "-") (toJson $spec | sha256sum | trunc 8) }}
 {{- end }}
 
