@@ -74,7 +74,9 @@ class AnsibleRoleTest {
     JsonNode production = StrictYaml.read(dir.resolve("production-values.yaml"));
     JsonNode ollama = production;
     if (enableChat) {
-      assertThat(OllamaValues.fields(production)).containsExactly("ollama");
+      assertThat(OllamaValues.fields(production))
+          .containsExactlyInAnyOrder("extraEnvVars", "ollama");
+      OllamaValues.checkOpenWebUiOffline(production);
       ollama = production.path("ollama");
       assertThat(ollama.path("enabled").asBoolean()).isTrue();
     }

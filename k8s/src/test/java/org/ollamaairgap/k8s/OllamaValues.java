@@ -185,6 +185,12 @@ final class OllamaValues {
     assertThat(verifier.getResources().getRequests()).containsKeys("cpu", "memory");
   }
 
+  /** Open WebUI in the air gap: offline mode, so it neither checks for updates nor downloads. */
+  static void checkOpenWebUiOffline(JsonNode openWebUiValues) {
+    Map<String, String> env = env(list(openWebUiValues.path("extraEnvVars"), EnvVar.class));
+    assertThat(env).containsEntry("OFFLINE_MODE", "true");
+  }
+
   static <T> List<T> list(JsonNode array, Class<T> type) {
     assertThat(array.isArray())
         .as("expected a list of %s, got %s", type.getSimpleName(), array)

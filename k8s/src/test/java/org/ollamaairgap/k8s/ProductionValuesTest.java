@@ -13,7 +13,8 @@ class ProductionValuesTest {
   @Test
   void openWebUiValuesGateOllamaOnTheStagedModels() {
     JsonNode values = StrictYaml.read(Tools.k8sDir().resolve("production/open-webui-values.yaml"));
-    assertThat(OllamaValues.fields(values)).containsExactly("ollama");
+    assertThat(OllamaValues.fields(values)).containsExactlyInAnyOrder("extraEnvVars", "ollama");
+    OllamaValues.checkOpenWebUiOffline(values);
     JsonNode ollama = values.path("ollama");
     assertThat(ollama.path("enabled").asBoolean()).isTrue();
 
