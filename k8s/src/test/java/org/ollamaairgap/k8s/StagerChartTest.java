@@ -319,6 +319,54 @@ class StagerChartTest {
   }
 
   @Test
+  void needsKubernetesWithNativeSidecars() {
+    Tools.Result old =
+        Tools.helm(
+            List.of("template", "stage", Tools.chartDir().toString(), "--kube-version", "1.28.9"));
+    assertThat(old.exitCode()).isNotZero();
+    assertThat(old.stderr())
+        .contains("chart requires kubeVersion: >=1.29.0-0 which is incompatible with Kubernetes");
+    Tools.Result current =
+        Tools.helm(
+            List.of("template", "stage", Tools.chartDir().toString(), "--kube-version", "1.29.0"));
+    assertThat(current.exitCode()).as(current.stderr()).isZero();
+  }
+
+  @Test
+  void dashboardPanelsHaveUniqueIdsAndDoNotOverlap() {
+    Rendered rendered = Rendered.render(dir, Map.of());
+    JsonNode dashboard =
+        readJson(rendered.one(ConfigMap.class).getData().get("ollama-airgap-stager.json"));
+    Set<Integer> ids = new TreeSet<>();
+    List<int[]> boxes = new ArrayList<>();
+    for (JsonNode panel : dashboard.path("panels")) {
+      String title = panel.path("title").asText();
+      assertThat(ids.add(panel.path("id").asInt())).as("id of %s is unique", title).isTrue();
+      assertThat(panel.path("datasource").path("uid").asText())
+          .as("%s uses the dashboard's data source variable", title)
+          .isEqualTo("${datasource}");
+      JsonNode grid = panel.path("gridPos");
+      int[] box = {
+        grid.path("x").asInt(),
+        grid.path("y").asInt(),
+        grid.path("w").asInt(),
+        grid.path("h").asInt()
+      };
+      assertThat(box[0] + box[2]).as("%s fits in 24 columns", title).isLessThanOrEqualTo(24);
+      for (int[] other : boxes) {
+        boolean apart =
+            box[0] + box[2] <= other[0]
+                || other[0] + other[2] <= box[0]
+                || box[1] + box[3] <= other[1]
+                || other[1] + other[3] <= box[1];
+        assertThat(apart).as("%s overlaps another panel", title).isTrue();
+      }
+      boxes.add(box);
+    }
+    assertThat(ids).hasSizeGreaterThan(5);
+  }
+
+  @Test
   void strictParsingRejectsAFieldKubernetesDoesNotKnow() {
     Rendered rendered = Rendered.render(dir, Map.of());
     String job =
