@@ -17,13 +17,9 @@
 {{- end }}
 {{- end }}
 
-{{/*
-Job name: the prefix plus a hash of what the pod would run (and job.rerun). A Job's pod template is immutable,
-so a changed model list or image gets a new Job on `helm upgrade` instead of an upgrade error;
-finished Jobs go away after ttlSecondsAfterFinished.
-*/}}
+{{/* Job name: the prefix plus a hash of the pod template and the Job's own limits. */}}
 {{- define "stager.jobName" -}}
-{{- $spec := dict "models" .Values.models "image" (include "stager.image" .) "driver" .Values.driver "storage" .Values.storage "rerun" (toString .Values.job.rerun) -}}
+{{- $spec := list (include "stager.podTemplate" .) .Values.job.backoffLimit .Values.job.activeDeadlineSeconds -}}
 {{- printf "%s-%s" (include "stager.fullname" . | trunc 54 | trimSuffix "-") (toJson $spec | sha256sum | trunc 8) }}
 {{- end }}
 

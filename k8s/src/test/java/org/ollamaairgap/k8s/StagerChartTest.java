@@ -319,6 +319,27 @@ class StagerChartTest {
   }
 
   @Test
+  void jobNameChangesWithThePodTemplateSoUpgradesNeverPatchAJob() {
+    String base = jobName(Map.of());
+    assertThat(jobName(Map.of())).as("same values, same Job").isEqualTo(base);
+    assertThat(base).matches("stage-ollama-airgap-stager-[0-9a-f]{8}");
+    List<Map<String, Object>> changes =
+        List.of(
+            Map.of("models", List.of("qwen2.5:0.5b")),
+            Map.of("stager", Map.of("linger", "5m")),
+            Map.of("image", Map.of("tag", "0.2.0")),
+            Map.of("job", Map.of("rerun", "202611290400")));
+    Set<String> names = new TreeSet<>(List.of(base));
+    for (Map<String, Object> change : changes) {
+      assertThat(names.add(jobName(change))).as("a new Job for %s", change).isTrue();
+    }
+  }
+
+  private String jobName(Map<String, Object> values) {
+    return Rendered.render(dir, values).one(Job.class).getMetadata().getName();
+  }
+
+  @Test
   void needsKubernetesWithNativeSidecars() {
     Tools.Result old =
         Tools.helm(
