@@ -11,7 +11,6 @@ import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -139,13 +138,5 @@ record Rendered(List<JsonNode> documents, List<Object> objects) {
     List<String> fields = new ArrayList<>();
     node.fieldNames().forEachRemaining(fields::add);
     assertThat(fields).as("fields of %s", what).isSubsetOf(known);
-  }
-
-  static Path writeTemp(Path dir, String name, String content) {
-    try {
-      return Files.writeString(dir.resolve(name), content);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }
