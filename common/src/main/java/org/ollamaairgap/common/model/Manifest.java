@@ -1,11 +1,11 @@
 package org.ollamaairgap.common.model;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -49,7 +49,6 @@ public final class Manifest {
       JsonMapper.builder()
           .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
           .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .build();
 
   static {
@@ -101,22 +100,21 @@ public final class Manifest {
       // Also catches a byte-order mark, which Jackson would skip but Go's encoding/json rejects.
       throw invalid(
           "not a JSON object: it starts with "
-              + (text.charAt(start) == '[' ? "'['" : "U+" + hex4(text.charAt(start)))
+              + describe(text.charAt(start))
               + " at offset "
               + start
               + ", expected '{'");
     }
-    JsonNode root;
-    try {
-      root = JSON.readTree(text);
-    } catch (JsonProcessingException e) {
-      throw invalid("not valid JSON: " + e.getOriginalMessage() + where(e.getLocation()));
-    }
+    JsonNode root = readTree(text);
     if (root == null || !root.isObject()) {
       throw invalid("not a JSON object");
     }
     JsonNode version = root.get("schemaVersion");
-    if (version == null || !version.isIntegralNumber() || version.asLong() != 2) {
+    // canConvertToInt first: asLong() wraps big integers, and 2^64+2 would pass as 2.
+    if (version == null
+        || !version.isIntegralNumber()
+        || !version.canConvertToInt()
+        || version.intValue() != 2) {
       throw invalid("schemaVersion is " + describe(version) + ", expected 2");
     }
     JsonNode media = root.get("mediaType");
@@ -171,6 +169,32 @@ public final class Manifest {
         config,
         Collections.unmodifiableList(layers),
         total);
+  }
+
+  /**
+   * Reads exactly one JSON value. The parser is ours so that every error can say where it is: limit
+   * violations carry no location of their own.
+   */
+  private static JsonNode readTree(String text) throws StoreException {
+    try (JsonParser parser = JSON.createParser(text)) {
+      try {
+        JsonNode root = JSON.readTree(parser);
+        if (parser.nextToken() != null) {
+          throw invalid(
+              "not valid JSON: more content after the object" + where(parser.currentLocation()));
+        }
+        return root;
+      } catch (JsonProcessingException e) {
+        JsonLocation location =
+            e.getLocation() != null ? e.getLocation() : parser.currentLocation();
+        // Jackson names the hidden source inside some messages; that is noise in a log line.
+        String message = e.getOriginalMessage().replaceAll("\\[Source: [^;\\]]*; line", "[line");
+        throw invalid("not valid JSON: " + message + where(location));
+      }
+    } catch (java.io.IOException e) {
+      // Reading a String does no I/O; only closing the parser could get here.
+      throw invalid("unreadable: " + e.getMessage());
+    }
   }
 
   private static Descriptor descriptor(JsonNode node, String where) throws StoreException {
@@ -252,8 +276,11 @@ public final class Manifest {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
   }
 
-  private static String hex4(char c) {
-    return String.format(java.util.Locale.ROOT, "%04X", (int) c);
+  private static String describe(char c) {
+    if (c > 0x20 && c < 0x7f) {
+      return "'" + c + "'";
+    }
+    return String.format(java.util.Locale.ROOT, "U+%04X", (int) c);
   }
 
   private static String where(JsonLocation location) {
