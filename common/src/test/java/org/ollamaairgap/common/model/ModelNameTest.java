@@ -334,7 +334,7 @@ class ModelNameTest {
     candidates.addAll(List.of('\u00e9', '\u0430', '\u00a0', '\u2028', '\uff0f', '\u2215'));
     SoftAssertions softly = new SoftAssertions();
     for (char c : candidates) {
-      boolean word = Character.isLetterOrDigit(c) && c < 0x80 || c == '_';
+      boolean word = (Character.isLetterOrDigit(c) && c < 0x80) || c == '_';
       boolean laterOk = word || extras.indexOf(c) >= 0;
       String[] first = {"h", "n", "m", "t"};
       String[] later = {"h", "n", "m", "t"};
