@@ -1,0 +1,168 @@
+package org.ollamaairgap.testing;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A server process started by a fixture: stdio goes to a log file (never a pipe, so a chatty server
+ * cannot block), a JVM shutdown hook kills it if a test forgets to close it, and {@link #close()}
+ * stops it with SIGTERM, then SIGKILL.
+ */
+final class FixtureProcess implements AutoCloseable {
+  static final String APT_INSTALL =
+      "apt-get install -y --no-install-recommends docker-registry nginx libnginx-mod-http-perl"
+          + " (the repository's .ci/run does this)";
+  private static final Duration READY_DEADLINE = Duration.ofSeconds(20);
+  private static final HttpClient PROBE =
+      HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
+
+  private final String name;
+  private final Process process;
+  private final Path log;
+  private final Thread hook;
+
+  private FixtureProcess(String name, Process process, Path log) {
+    this.name = name;
+    this.process = process;
+    this.log = log;
+    this.hook = new Thread(this::kill, "fixture-kill-" + name);
+    Runtime.getRuntime().addShutdownHook(hook);
+  }
+
+  /** Fails with the apt packages to install when a required file is missing. */
+  static void require(Path file, String what) {
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalStateException(
+          what + " is not installed (" + file + " is missing): run " + APT_INSTALL);
+    }
+  }
+
+  /** A port that was free on 127.0.0.1 a moment ago (callers retry if they lose the race). */
+  static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  /** Starts {@code command} in {@code workDir} with stdout and stderr appended to {@code log}. */
+  static FixtureProcess start(String name, List<String> command, Path workDir, Path log)
+      throws IOException {
+    Files.createDirectories(log.getParent());
+    Process process =
+        new ProcessBuilder(command)
+            .directory(workDir.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .redirectErrorStream(true)
+            .start();
+    return new FixtureProcess(name, process, log);
+  }
+
+  /**
+   * Waits until {@code GET url} answers {@code expectedStatus}; returns false if the process died
+   * first (the caller may retry on another port), throws if the deadline passes.
+   */
+  boolean awaitHttp(String url, int expectedStatus) throws IOException {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).GET().build();
+    long deadline = System.nanoTime() + READY_DEADLINE.toNanos();
+    String last = "no answer yet";
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        return false;
+      }
+      try {
+        HttpResponse<Void> response = probe(request);
+        if (response.statusCode() == expectedStatus) {
+          return true;
+        }
+        last = "HTTP " + response.statusCode();
+      } catch (IOException e) {
+        last = e.toString();
+      }
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted while waiting for " + name);
+      }
+    }
+    close();
+    throw new IOException(
+        name
+            + " did not answer "
+            + expectedStatus
+            + " on "
+            + url
+            + " within "
+            + READY_DEADLINE.toSeconds()
+            + " s (last: "
+            + last
+            + "); log "
+            + log
+            + ":\n"
+            + logTail());
+  }
+
+  private HttpResponse<Void> probe(HttpRequest request) throws IOException {
+    try {
+      return PROBE.send(request, HttpResponse.BodyHandlers.discarding());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      close();
+      throw new InterruptedIOException("interrupted while waiting for " + name);
+    }
+  }
+
+  /** True while the process runs. */
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** The last lines of the log, for error messages. */
+  String logTail() {
+    try {
+      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+    } catch (IOException e) {
+      return "(log unreadable: " + e + ")";
+    }
+  }
+
+  @Override
+  public void close() {
+    process.destroy();
+    try {
+      if (!process.waitFor(5, TimeUnit.SECONDS)) {
+        kill();
+        process.waitFor(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      kill();
+      Thread.currentThread().interrupt();
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // The JVM is already shutting down and the hook runs anyway.
+      }
+    }
+  }
+
+  private void kill() {
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    process.destroyForcibly();
+  }
+}
