@@ -17,9 +17,9 @@ public record Fault(Kind kind, long value, int times) {
   public enum Kind {
     /** The response body flows at {@code value} bytes per second ({@code limit_rate}). */
     SLOW,
-    /** An empty-bodied answer with status {@code value} (and {@code Retry-After} for 503/429). */
+    /** The answer is status {@code value} with the body {@code injected fault <status>\n}. */
     STATUS,
-    /** The answer is {@code 503} with {@code Retry-After: value} seconds. */
+    /** The answer is {@code 503} with {@code Retry-After: value} (seconds) and the same body. */
     UNAVAILABLE,
     /** nginx closes the connection without any response ({@code return 444}). */
     DROP,
