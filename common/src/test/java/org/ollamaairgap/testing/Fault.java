@@ -36,6 +36,7 @@ public record Fault(Kind kind, long value, int times) {
     REJECT_AUTHORIZATION
   }
 
+  /** Validates the value and the count. */
   public Fault {
     if (times == 0 || times < ALWAYS) {
       throw new IllegalArgumentException("times must be positive or ALWAYS, got " + times);

@@ -250,8 +250,7 @@ class FixturesTest {
     String statusWhileReading;
     try (InputStream in = response.body()) {
       byte[] first = in.readNBytes(1000);
-      statusWhileReading =
-          new String(get(cdn.baseUrl() + "/__fixture_status").body(), StandardCharsets.UTF_8);
+      statusWhileReading = cdn.stubStatus();
       byte[] rest = in.readAllBytes();
       body = concat(first, rest);
     }

@@ -38,7 +38,6 @@ public final class Nginx implements AutoCloseable {
   private final FixtureProcess process;
   private final int port;
   private final Path dir;
-  private int statusPolls;
 
   /** One line of the access log. */
   public record Request(
@@ -130,13 +129,17 @@ public final class Nginx implements AutoCloseable {
 
   /**
    * nginx writes a log line only when a request ends, possibly after the client already has the
-   * response: wait until every request counted by stub_status (minus our status polls) is logged.
+   * response: wait until every request counted by stub_status is in the access log or (for the
+   * status requests themselves) the status log. nginx runs as one single-threaded process, so a
+   * request that has ended has also been logged by the time it answers the status request.
    */
   private void awaitLogged() throws IOException {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (true) {
-      long started = statusRequests() - statusPolls;
-      long logged = lineCount();
+      long counted = statusRequests();
+      // The status request being answered is counted but not logged yet.
+      long started = counted - 1 - lineCount(dir.resolve("logs/status.log"));
+      long logged = lineCount(accessLog());
       if (logged >= started) {
         return;
       }
@@ -158,11 +161,11 @@ public final class Nginx implements AutoCloseable {
     }
   }
 
-  private long lineCount() throws IOException {
-    if (!Files.exists(accessLog())) {
+  private static long lineCount(Path log) throws IOException {
+    if (!Files.exists(log)) {
       return 0;
     }
-    try (InputStream in = Files.newInputStream(accessLog())) {
+    try (InputStream in = Files.newInputStream(log)) {
       long lines = 0;
       for (byte b : in.readAllBytes()) {
         if (b == '\n') {
@@ -174,18 +177,24 @@ public final class Nginx implements AutoCloseable {
   }
 
   private long statusRequests() throws IOException {
-    statusPolls++;
+    String body = stubStatus();
+    Matcher m = REQUESTS.matcher(body);
+    if (!m.find()) {
+      throw new IOException("unexpected nginx stub_status answer: " + body);
+    }
+    return Long.parseLong(m.group(3));
+  }
+
+  /**
+   * nginx's stub_status page now ({@code Active connections}, request counters, {@code Reading:
+   * Writing: Waiting:}); the status request itself counts as one writing request.
+   */
+  public String stubStatus() throws IOException {
     try {
-      String body =
-          HTTP.send(
-                  HttpRequest.newBuilder(URI.create(baseUrl() + STATUS_PATH)).build(),
-                  HttpResponse.BodyHandlers.ofString())
-              .body();
-      Matcher m = REQUESTS.matcher(body);
-      if (!m.find()) {
-        throw new IOException("unexpected nginx stub_status answer: " + body);
-      }
-      return Long.parseLong(m.group(3));
+      return HTTP.send(
+              HttpRequest.newBuilder(URI.create(baseUrl() + STATUS_PATH)).build(),
+              HttpResponse.BodyHandlers.ofString())
+          .body();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while asking nginx for its status");
@@ -269,7 +278,6 @@ public final class Nginx implements AutoCloseable {
                 dir,
                 dir.resolve("logs/stdio.log"));
         Nginx nginx = new Nginx(process, port, dir);
-        nginx.statusPolls++;
         if (process.awaitHttp(nginx.baseUrl() + STATUS_PATH, 200)) {
           return nginx;
         }
@@ -349,7 +357,8 @@ public final class Nginx implements AutoCloseable {
       }
       c.append("  server {\n    listen 127.0.0.1:").append(port).append(";\n");
       c.append("    server_name localhost;\n");
-      c.append("    location = ").append(STATUS_PATH).append(" { stub_status; access_log off; }\n");
+      c.append("    location = ").append(STATUS_PATH).append(" { stub_status; access_log ");
+      c.append(dir.resolve("logs/status.log")).append(" wire; }\n");
       locations.forEach(c::append);
       if (!faults.containsKey("/")) {
         c.append("    location / {\n").append(handler()).append("    }\n");

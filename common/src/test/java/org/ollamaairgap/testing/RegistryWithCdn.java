@@ -57,10 +57,14 @@ public record RegistryWithCdn(LocalRegistry origin, Nginx cdn, LocalRegistry red
   /** Stops the three processes. */
   @Override
   public void close() {
-    try (LocalRegistry o = origin;
-        Nginx c = cdn;
-        LocalRegistry r = redirecting) {
-      // try-with-resources closes them in reverse order, each even if another fails.
+    try {
+      redirecting.close();
+    } finally {
+      try {
+        cdn.close();
+      } finally {
+        origin.close();
+      }
     }
   }
 }
