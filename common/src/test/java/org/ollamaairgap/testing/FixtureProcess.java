@@ -24,6 +24,7 @@ final class FixtureProcess implements AutoCloseable {
   static final String APT_INSTALL =
       "apt-get install -y --no-install-recommends docker-registry nginx libnginx-mod-http-perl"
           + " (the repository's .ci/run does this)";
+  static final String ID_HEADER = "X-Fixture-Id";
   private static final Duration READY_DEADLINE = Duration.ofSeconds(20);
   private static final HttpClient PROBE =
       HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
@@ -70,11 +71,18 @@ final class FixtureProcess implements AutoCloseable {
     return new FixtureProcess(name, process, log);
   }
 
+  /** A random token a fixture puts into a response header to recognise its own server. */
+  static String newId() {
+    return java.util.UUID.randomUUID().toString();
+  }
+
   /**
-   * Waits until {@code GET url} answers {@code expectedStatus}; returns false if the process died
-   * first (the caller may retry on another port), throws if the deadline passes.
+   * Waits until {@code GET url} answers {@code expectedStatus} with header {@link #ID_HEADER} equal
+   * to {@code id} (so a server of someone else that won the race for the port is not mistaken for
+   * ours); returns false if the process died first (the caller retries on another port), throws if
+   * the deadline passes.
    */
-  boolean awaitHttp(String url, int expectedStatus) throws IOException {
+  boolean awaitHttp(String url, int expectedStatus, String id) throws IOException {
     HttpRequest request =
         HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).GET().build();
     long deadline = System.nanoTime() + READY_DEADLINE.toNanos();
@@ -85,10 +93,11 @@ final class FixtureProcess implements AutoCloseable {
       }
       try {
         HttpResponse<Void> response = probe(request);
-        if (response.statusCode() == expectedStatus) {
+        boolean ours = response.headers().firstValue(ID_HEADER).filter(id::equals).isPresent();
+        if (response.statusCode() == expectedStatus && ours) {
           return true;
         }
-        last = "HTTP " + response.statusCode();
+        last = "HTTP " + response.statusCode() + (ours ? "" : " from another server");
       } catch (IOException e) {
         last = e.toString();
       }

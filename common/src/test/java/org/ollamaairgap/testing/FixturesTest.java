@@ -43,6 +43,17 @@ class FixturesTest {
   }
 
   @Test
+  void pushUnderAnotherName_servesTheManifestThere() throws Exception {
+    LocalRegistry registry = fixtures.registry();
+
+    registry.push(MODEL, "someone/renamed", "v1");
+
+    HttpResponse<byte[]> response =
+        get(registry.baseUrl() + "/v2/someone/renamed/manifests/v1", manifestAccept());
+    assertThat(response.body()).isEqualTo(MODEL.manifestBytes());
+  }
+
+  @Test
   void push_twice_uploadsNoBlobTheSecondTime() throws Exception {
     LocalRegistry registry = fixtures.registry();
     registry.push(MODEL);

@@ -83,11 +83,12 @@ public final class LocalRegistry implements AutoCloseable {
     for (int attempt = 1; ; attempt++) {
       int port = FixtureProcess.freePort();
       Path config = dir.resolve("config.yml");
-      Files.writeString(config, config(storage, port, readOnly, cdn));
+      String id = FixtureProcess.newId();
+      Files.writeString(config, config(storage, port, readOnly, cdn, id));
       FixtureProcess process =
           FixtureProcess.start(
               "docker-registry", List.of(BINARY.toString(), "serve", config.toString()), dir, log);
-      if (process.awaitHttp("http://127.0.0.1:" + port + "/v2/", 200)) {
+      if (process.awaitHttp("http://127.0.0.1:" + port + "/v2/", 200, id)) {
         return new LocalRegistry(process, port, storage.toAbsolutePath(), dir);
       }
       process.close();
@@ -98,7 +99,7 @@ public final class LocalRegistry implements AutoCloseable {
     }
   }
 
-  private static String config(Path storage, int port, boolean readOnly, String cdn) {
+  private static String config(Path storage, int port, boolean readOnly, String cdn, String id) {
     StringBuilder yaml = new StringBuilder();
     yaml.append("version: 0.1\n")
         .append("log:\n  level: info\n  formatter: text\n")
@@ -113,7 +114,12 @@ public final class LocalRegistry implements AutoCloseable {
         .append('\n')
         .append("http:\n  addr: 127.0.0.1:")
         .append(port)
-        .append("\n  secret: ollama-airgap-test-fixture\n");
+        .append("\n  secret: ollama-airgap-test-fixture\n")
+        .append("  headers:\n    ")
+        .append(FixtureProcess.ID_HEADER)
+        .append(": [\"")
+        .append(id)
+        .append("\"]\n");
     if (cdn != null) {
       yaml.append("middleware:\n  storage:\n    - name: redirect\n      options:\n")
           .append("        baseurl: \"")
@@ -171,10 +177,15 @@ public final class LocalRegistry implements AutoCloseable {
    * and then the manifest bytes exactly; returns the manifest digest.
    */
   public Digest push(SyntheticModel model) throws IOException {
+    return push(model, model.name().repository(), model.name().tag());
+  }
+
+  /** Pushes the model as {@code repository:tag} instead of under its own name. */
+  public Digest push(SyntheticModel model, String repository, String tag) throws IOException {
     for (Map.Entry<Digest, SyntheticBlob> blob : model.blobs().entrySet()) {
-      pushBlob(model.name().repository(), blob.getValue());
+      pushBlob(repository, blob.getValue());
     }
-    return pushManifest(model.name().repository(), model.name().tag(), model.manifestBytes());
+    return pushManifest(repository, tag, model.manifestBytes());
   }
 
   /** Uploads one blob into {@code repository} unless a HEAD finds it already there. */

@@ -270,7 +270,8 @@ public final class Nginx implements AutoCloseable {
       for (int attempt = 1; ; attempt++) {
         int port = FixtureProcess.freePort();
         Path conf = dir.resolve("nginx.conf");
-        Files.writeString(conf, config(port));
+        String id = FixtureProcess.newId();
+        Files.writeString(conf, config(port, id));
         FixtureProcess process =
             FixtureProcess.start(
                 "nginx",
@@ -278,7 +279,7 @@ public final class Nginx implements AutoCloseable {
                 dir,
                 dir.resolve("logs/stdio.log"));
         Nginx nginx = new Nginx(process, port, dir);
-        if (process.awaitHttp(nginx.baseUrl() + STATUS_PATH, 200)) {
+        if (process.awaitHttp(nginx.baseUrl() + STATUS_PATH, 200, id)) {
           return nginx;
         }
         process.close();
@@ -294,7 +295,7 @@ public final class Nginx implements AutoCloseable {
       }
     }
 
-    private String config(int port) {
+    private String config(int port, String id) {
       StringBuilder c = new StringBuilder();
       c.append("load_module ").append(PERL_MODULE).append(";\n");
       // One process: no orphaned workers if the JVM dies, one interpreter for the counters.
@@ -357,8 +358,10 @@ public final class Nginx implements AutoCloseable {
       }
       c.append("  server {\n    listen 127.0.0.1:").append(port).append(";\n");
       c.append("    server_name localhost;\n");
-      c.append("    location = ").append(STATUS_PATH).append(" { stub_status; access_log ");
-      c.append(dir.resolve("logs/status.log")).append(" wire; }\n");
+      c.append("    location = ").append(STATUS_PATH).append(" {\n      stub_status;\n");
+      c.append("      add_header ").append(FixtureProcess.ID_HEADER).append(' ').append(id);
+      c.append(";\n      access_log ");
+      c.append(dir.resolve("logs/status.log")).append(" wire;\n    }\n");
       locations.forEach(c::append);
       if (!faults.containsKey("/")) {
         c.append("    location / {\n").append(handler()).append("    }\n");
