@@ -33,13 +33,33 @@ final class FixtureProcess implements AutoCloseable {
   private final Process process;
   private final Path log;
   private final Thread hook;
+  private final Process watchdog;
 
-  private FixtureProcess(String name, Process process, Path log) {
+  private FixtureProcess(String name, Process process, Path log, Process watchdog) {
     this.name = name;
     this.process = process;
     this.log = log;
+    this.watchdog = watchdog;
     this.hook = new Thread(this::kill, "fixture-kill-" + name);
     Runtime.getRuntime().addShutdownHook(hook);
+  }
+
+  /**
+   * Shutdown hooks do not run when the JVM is SIGKILLed (a surefire timeout, say): a tiny shell
+   * loop kills the server once the JVM is gone, so no registry outlives its test run.
+   */
+  private static Process watchdog(long server) throws IOException {
+    long jvm = ProcessHandle.current().pid();
+    String script =
+        String.format(
+            "while kill -0 %1$d 2>/dev/null && kill -0 %2$d 2>/dev/null; do sleep 1; done;"
+                + " if ! kill -0 %1$d 2>/dev/null; then kill -9 %2$d 2>/dev/null; fi",
+            jvm, server);
+    return new ProcessBuilder("/bin/sh", "-c", script)
+        .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .redirectErrorStream(true)
+        .start();
   }
 
   /** Fails with the apt packages to install when a required file is missing. */
@@ -68,7 +88,12 @@ final class FixtureProcess implements AutoCloseable {
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .redirectErrorStream(true)
             .start();
-    return new FixtureProcess(name, process, log);
+    try {
+      return new FixtureProcess(name, process, log, watchdog(process.pid()));
+    } catch (IOException | RuntimeException e) {
+      process.destroyForcibly();
+      throw e;
+    }
   }
 
   /** A random token a fixture puts into a response header to recognise its own server. */
@@ -152,6 +177,7 @@ final class FixtureProcess implements AutoCloseable {
 
   @Override
   public void close() {
+    watchdog.destroyForcibly();
     process.destroy();
     try {
       if (!process.waitFor(5, TimeUnit.SECONDS)) {

@@ -11,6 +11,7 @@ import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -20,21 +21,32 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * static final Fixtures fixtures = new Fixtures();} or {@code final Fixtures fixtures = ...} on an
  * instance field.
  *
- * <p>Each fixture gets a directory under {@code target/fixtures/<test class>/} (or the system temp
- * directory outside Maven) holding its config, storage and logs. Directories of passing tests are
- * deleted; those of failing tests stay so the logs can be read.
+ * <p>Each fixture gets a directory {@code target/fixtures/<class>.<method>-<fixture>-<n>} (or in
+ * the system temp directory outside Maven) holding its config, storage and logs. Directories of
+ * passing tests are deleted; those of failing tests stay so the logs can be read.
  */
-public final class Fixtures implements BeforeEachCallback, AfterEachCallback, AfterAllCallback {
+public final class Fixtures
+    implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, AfterAllCallback {
   private final Deque<AutoCloseable> classScope = new ArrayDeque<>();
   private final Deque<AutoCloseable> testScope = new ArrayDeque<>();
   private final Deque<Path> classDirs = new ArrayDeque<>();
   private final Deque<Path> testDirs = new ArrayDeque<>();
   private boolean inTest;
   private Path root;
+  private String owner = "test";
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    owner = context.getRequiredTestClass().getSimpleName();
+  }
 
   @Override
   public void beforeEach(ExtensionContext context) {
     inTest = true;
+    owner =
+        context.getRequiredTestClass().getSimpleName()
+            + "."
+            + context.getRequiredTestMethod().getName();
   }
 
   @Override
@@ -48,7 +60,7 @@ public final class Fixtures implements BeforeEachCallback, AfterEachCallback, Af
     finish(classScope, classDirs, context);
   }
 
-  /** A new empty directory for one fixture, named after {@code prefix}. */
+  /** A new empty directory for one fixture, named after the test and {@code prefix}. */
   public Path newDir(String prefix) throws IOException {
     if (root == null) {
       Path target = Path.of("target");
@@ -56,7 +68,7 @@ public final class Fixtures implements BeforeEachCallback, AfterEachCallback, Af
       Files.createDirectories(base);
       root = base.toAbsolutePath();
     }
-    Path dir = Files.createTempDirectory(root, prefix + "-");
+    Path dir = Files.createTempDirectory(root, owner + "-" + prefix + "-");
     (inTest ? testDirs : classDirs).push(dir);
     return dir;
   }
