@@ -7,7 +7,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -88,7 +87,10 @@ public final class Nginx implements AutoCloseable {
   public synchronized List<Request> requests() throws IOException {
     awaitLogged();
     List<Request> requests = new ArrayList<>();
-    for (String line : Files.readAllLines(accessLog(), StandardCharsets.UTF_8)) {
+    String log = Files.exists(accessLog()) ? Files.readString(accessLog()) : "";
+    // A request ending right now may have written half a line: use complete lines only.
+    log = log.substring(0, log.lastIndexOf('\n') + 1);
+    for (String line : log.lines().toList()) {
       String[] f = line.split("\t", -1);
       requests.add(
           new Request(
