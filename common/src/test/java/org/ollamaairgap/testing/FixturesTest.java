@@ -1,11 +1,14 @@
 package org.ollamaairgap.testing;
 
+import static java.nio.charset.StandardCharsets.ISO_8859_1;
+import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -173,13 +176,11 @@ class FixturesTest {
             .firstValue("Location")
             .orElseThrow();
 
-    HttpResponse<InputStream> cut = HTTP.send(request(location).build(), ofInputStream());
-    byte[] received = readUntilFailure(cut.body());
+    RawResponse cut = rawGet(location);
     HttpResponse<byte[]> rest = get(location, "Range", "bytes=30000-");
 
-    assertThat(cut.statusCode()).isEqualTo(200);
-    assertThat(cut.headers().firstValueAsLong("Content-Length")).hasValue(100_000);
-    assertThat(received).isEqualTo(slice(WEIGHTS, 0, 30_000));
+    assertThat(cut.head()).startsWith("HTTP/1.1 200 OK\r\n").contains("Content-Length: 100000\r\n");
+    assertThat(cut.body()).isEqualTo(slice(WEIGHTS, 0, 30_000));
     assertThat(rest.statusCode()).isEqualTo(206);
     assertThat(rest.body()).isEqualTo(slice(WEIGHTS, 30_000, 70_000));
     assertThat(setup.cdn().bodyBytesSent("/docker/")).isEqualTo(100_000);
@@ -196,14 +197,13 @@ class FixturesTest {
     String url =
         proxy.baseUrl() + "/v2/" + MODEL.name().repository() + "/blobs/" + WEIGHTS.digest();
 
-    HttpResponse<InputStream> cut =
-        HTTP.send(request(url).header("Range", "bytes=5000-").build(), ofInputStream());
-    byte[] received = readUntilFailure(cut.body());
+    RawResponse cut = rawGet(url, "Range: bytes=5000-");
 
-    assertThat(cut.statusCode()).isEqualTo(206);
-    assertThat(cut.headers().firstValue("Content-Range")).hasValue("bytes 5000-99999/100000");
-    assertThat(cut.headers().firstValueAsLong("Content-Length")).hasValue(95_000);
-    assertThat(received).isEqualTo(slice(WEIGHTS, 5000, 1000));
+    assertThat(cut.head())
+        .startsWith("HTTP/1.1 206 Partial Content\r\n")
+        .contains("Content-Range: bytes 5000-99999/100000\r\n")
+        .contains("Content-Length: 95000\r\n");
+    assertThat(cut.body()).isEqualTo(slice(WEIGHTS, 5000, 1000));
   }
 
   @Test
@@ -312,17 +312,28 @@ class FixturesTest {
     return HttpResponse.BodyHandlers.ofInputStream();
   }
 
-  /** Reads what arrives before the connection breaks (the truncation) and returns it. */
-  private static byte[] readUntilFailure(InputStream in) {
-    byte[] buffer = new byte[200_000];
-    int n = 0;
-    try (in) {
-      for (int r; (r = in.read(buffer, n, buffer.length - n)) > 0; ) {
-        n += r;
+  /** A response read off the socket: the header block (with CRLFs) and the body bytes. */
+  private record RawResponse(String head, byte[] body) {}
+
+  /**
+   * A GET over a plain socket that returns everything the server sent before closing, because
+   * java.net.http may drop already-received bytes when it reports a truncated body.
+   */
+  private static RawResponse rawGet(String url, String... headerLines) throws IOException {
+    URI uri = URI.create(url);
+    try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+      StringBuilder request = new StringBuilder();
+      request.append("GET ").append(uri.getRawPath()).append(" HTTP/1.1\r\n");
+      request.append("Host: ").append(uri.getHost()).append(':').append(uri.getPort());
+      request.append("\r\nConnection: close\r\n");
+      for (String line : headerLines) {
+        request.append(line).append("\r\n");
       }
-      throw new AssertionError("body ended normally after " + n + " bytes; expected a cut");
-    } catch (IOException expected) {
-      return Arrays.copyOf(buffer, n);
+      socket.getOutputStream().write(request.append("\r\n").toString().getBytes(US_ASCII));
+      byte[] all = socket.getInputStream().readAllBytes();
+      String text = new String(all, ISO_8859_1);
+      int end = text.indexOf("\r\n\r\n") + 4;
+      return new RawResponse(text.substring(0, end), Arrays.copyOfRange(all, end, all.length));
     }
   }
 

@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
 public final class Nginx implements AutoCloseable {
   static final Path BINARY = Path.of("/usr/sbin/nginx");
   static final Path PERL_MODULE = Path.of("/usr/lib/nginx/modules/ngx_http_perl_module.so");
-  private static final String STATUS_PATH = "/__fixture_status";
+  static final String STATUS_PATH = "/__fixture_status";
   private static final Pattern REQUESTS = Pattern.compile("\\s(\\d+)\\s+(\\d+)\\s+(\\d+)\\s");
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -273,7 +273,7 @@ public final class Nginx implements AutoCloseable {
         int port = FixtureProcess.freePort();
         Path conf = dir.resolve("nginx.conf");
         String id = FixtureProcess.newId();
-        Files.writeString(conf, config(port, id));
+        Files.writeString(conf, new NginxConfig(dir, storage, upstream, faults).render(port, id));
         FixtureProcess process =
             FixtureProcess.start(
                 "nginx",
@@ -295,106 +295,6 @@ public final class Nginx implements AutoCloseable {
                   + Files.readString(dir.resolve("logs/error.log")));
         }
       }
-    }
-
-    private String config(int port, String id) {
-      StringBuilder c = new StringBuilder();
-      c.append("load_module ").append(PERL_MODULE).append(";\n");
-      // One process: no orphaned workers if the JVM dies, one interpreter for the counters.
-      c.append("daemon off;\nmaster_process off;\n");
-      c.append("pid ").append(dir.resolve("nginx.pid")).append(";\n");
-      c.append("error_log ").append(dir.resolve("logs/error.log")).append(" info;\n");
-      c.append("events { worker_connections 512; }\n");
-      c.append("http {\n");
-      c.append("  log_format wire '$request_method\\t$request_uri\\t$status\\t$bytes_sent")
-          .append("\\t$body_bytes_sent\\t$http_range';\n");
-      c.append("  access_log ").append(dir.resolve("logs/access.log")).append(" wire;\n");
-      for (String t : List.of("client_body", "proxy", "fastcgi", "uwsgi", "scgi")) {
-        String sub = t.equals("client_body") ? "body" : t;
-        c.append("  ").append(t).append("_temp_path ").append(dir.resolve("temp/" + sub));
-        c.append(";\n");
-      }
-      c.append("  default_type application/octet-stream;\n  sendfile on;\n");
-      c.append("  client_max_body_size 0;\n  keepalive_timeout 30s;\n");
-      c.append("  perl_modules ").append(dir).append(";\n  perl_require Fixture.pm;\n");
-      List<String> locations = new ArrayList<>();
-      int rule = 0;
-      for (Map.Entry<String, List<Fault>> entry : faults.entrySet()) {
-        StringBuilder loc = new StringBuilder();
-        loc.append("    location ^~ ").append(entry.getKey()).append(" {\n");
-        for (Fault fault : entry.getValue()) {
-          rule++;
-          if (fault.servesFromStorage() && storage == null) {
-            throw new IllegalStateException(fault.kind() + " needs the registry storage");
-          }
-          if (fault.kind() == Fault.Kind.REJECT_AUTHORIZATION) {
-            loc.append("      if ($http_authorization) { return 400 \"InvalidArgument: ")
-                .append("Authorization header not allowed on a pre-signed URL\\n\"; }\n");
-            continue;
-          }
-          c.append("  perl_set $fault_hit_")
-              .append(rule)
-              .append(" 'sub { Fixture::hit($_[0], ")
-              .append(rule)
-              .append(", ")
-              .append(fault.times())
-              .append(") }';\n");
-          loc.append("      if ($fault_hit_").append(rule).append(") { ");
-          loc.append(action(fault, rule)).append(" }\n");
-          if (fault.servesFromStorage()) {
-            locations.add(
-                "    location = /__fault/"
-                    + rule
-                    + " {\n      internal;\n      keepalive_timeout 0;\n"
-                    + "      set $fault_mode "
-                    + (fault.kind() == Fault.Kind.TRUNCATE ? "truncate" : "corrupt")
-                    + ";\n      set $fault_bytes "
-                    + fault.value()
-                    + ";\n      set $fault_root "
-                    + storage.toAbsolutePath()
-                    + ";\n      perl Fixture::serve;\n    }\n");
-          }
-        }
-        loc.append(handler()).append("    }\n");
-        locations.add(loc.toString());
-      }
-      c.append("  server {\n    listen 127.0.0.1:").append(port).append(";\n");
-      c.append("    server_name localhost;\n");
-      c.append("    location = ").append(STATUS_PATH).append(" {\n      stub_status;\n");
-      c.append("      add_header ").append(FixtureProcess.ID_HEADER).append(' ').append(id);
-      c.append(";\n      access_log ");
-      c.append(dir.resolve("logs/status.log")).append(" wire;\n    }\n");
-      locations.forEach(c::append);
-      if (!faults.containsKey("/")) {
-        c.append("    location / {\n").append(handler()).append("    }\n");
-      }
-      c.append("  }\n}\n");
-      return c.toString();
-    }
-
-    private static String action(Fault fault, int rule) {
-      return switch (fault.kind()) {
-        case SLOW -> "set $limit_rate " + fault.value() + ";";
-        case STATUS -> "return " + fault.value() + " \"injected fault " + fault.value() + "\\n\";";
-        case UNAVAILABLE ->
-            "add_header Retry-After "
-                + fault.value()
-                + " always; return 503 \"injected fault 503\\n\";";
-        case DROP -> "return 444;";
-        case TRUNCATE, CORRUPT -> "rewrite ^ /__fault/" + rule + " last;";
-        case REJECT_AUTHORIZATION -> throw new AssertionError("handled by the caller");
-      };
-    }
-
-    private String handler() {
-      if (upstream == null) {
-        return "      root " + storage.toAbsolutePath() + ";\n";
-      }
-      return "      proxy_pass "
-          + upstream
-          + ";\n      proxy_set_header Host $http_host;\n"
-          + "      proxy_http_version 1.1;\n      proxy_set_header Connection \"\";\n"
-          + "      proxy_buffering off;\n      proxy_request_buffering off;\n";
     }
   }
 }
