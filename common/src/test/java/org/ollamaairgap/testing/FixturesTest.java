@@ -313,7 +313,23 @@ class FixturesTest {
   }
 
   /** A response read off the socket: the header block (with CRLFs) and the body bytes. */
-  private record RawResponse(String head, byte[] body) {}
+  private static final class RawResponse {
+    private final String head;
+    private final byte[] body;
+
+    RawResponse(String head, byte[] body) {
+      this.head = head;
+      this.body = body;
+    }
+
+    String head() {
+      return head;
+    }
+
+    byte[] body() {
+      return body;
+    }
+  }
 
   /**
    * A GET over a plain socket that returns everything the server sent before closing, because
