@@ -141,11 +141,17 @@ EOF
 # Fix the mtimes of the context so that the layers depend only on content and SOURCE_DATE_EPOCH.
 find "$ctx" -exec touch -h -d "@$epoch" {} +
 
+old_id=$(buildah images --noheading --quiet "localhost/$image" 2>/dev/null || true)
 buildah bud --isolation "$isolation" --layers --timestamp "$epoch" --format oci \
   --identity-label=false -t "$image" -f "$ctx/Containerfile" "$ctx"
 # buildah's name for an image without a registry host is localhost/<name>; the archive gets the
 # plain name so that `skopeo copy`/`podman load`/`ctr import` show ollama-airgap/<app>:<version>.
 buildah push "$image" "oci-archive:$out_dir/$app.oci.tar:$image"
+# Drop the previous build of this tag, so that rebuilds do not pile up in containers-storage.
+new_id=$(buildah images --noheading --quiet "localhost/$image")
+if [[ -n "$old_id" && "$old_id" != "$new_id" ]]; then
+  buildah rmi "$old_id" >/dev/null 2>&1 || true
+fi
 
 size=$(du -b "$out_dir/$app.oci.tar" | cut -f1)
 echo "build-image: $image -> $out_dir/$app.oci.tar ($((size / 1024 / 1024)) MiB, $(($(date +%s) - started)) s)"
