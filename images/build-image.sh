@@ -62,10 +62,12 @@ modules=$(grep -v '^[[:space:]]*\(#\|$\)' "$here/jre-modules.txt" | paste -sd, -
 "$JAVA_HOME/bin/jlink" --add-modules "$modules" \
   --strip-debug --no-header-files --no-man-pages --compress=2 \
   --output "$ctx/base/opt/java"
-# Debian's JDK keeps the CA store and security policy files outside the jmods (symlinks into
-# /etc); jlink leaves them out, so copy them in as plain files. Without cacerts no HTTPS works.
+# The JRE keeps the JDK's own CA store (OpenJDK's roots from the java.base jmod), never the
+# build host's: that one may hold a proxy's or a sandbox's CA. A JDK whose jmods lack the
+# security files (some distributions keep them in /etc) gets them from JAVA_HOME.
 for f in cacerts blocked.certs default.policy public_suffix_list.dat; do
   if [[ -e "$JAVA_HOME/lib/security/$f" && ! -e "$ctx/base/opt/java/lib/security/$f" ]]; then
+    echo "build-image: $f is not in the jmods; copying $JAVA_HOME/lib/security/$f" >&2
     cp -L "$JAVA_HOME/lib/security/$f" "$ctx/base/opt/java/lib/security/$f"
   fi
 done

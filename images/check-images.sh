@@ -17,6 +17,9 @@
 #   STAGER_LINGER_ARGS  arguments that make the stager do no work and linger
 #                     (default: "--models-dir /models --linger 20s", no models)
 #   STAGER_BAD_MODEL  a model name the stager must reject with exit 2 (default "Bad Name!")
+#   CHECK_TLS_URL     an https URL to reach from inside each image with the JDK HTTP client
+#                     (TLS, CA store, EC suites); unset: skipped. CHECK_TRUSTSTORE: a JKS/PKCS12
+#                     trust store to use for it instead of the image's (e.g. behind a TLS proxy)
 #   STRICT=1          fail instead of reporting PENDING for app features not implemented yet
 # Exit status: 0 all checks passed (PENDING ones allowed unless STRICT=1), 1 a check failed,
 # 2 bad usage, 3 missing tools or archives.
@@ -133,6 +136,20 @@ for app in "${apps[@]}"; do
   prc=$?
   set -e
   if [[ $prc -eq 0 ]]; then pass "runs as $(grep -E '^uid=' <<<"$probe"), no shell, nothing writable: $(grep -c '^read-only' <<<"$probe") paths read-only"; else fail "probe (exit $prc): $probe"; fi
+
+  if [[ -n "${CHECK_TLS_URL:-}" ]]; then
+    trust=()
+    if [[ -n "${CHECK_TRUSTSTORE:-}" ]]; then
+      cp "$CHECK_TRUSTSTORE" "$work/probe/truststore"
+      trust=(-Djavax.net.ssl.trustStore=/probe/truststore)
+    fi
+    set +e
+    tls=$(buildah run --isolation chroot --network host "${ro_mounts[@]}" "${extra_mounts[@]}" "$ctr" -- \
+      /opt/java/bin/java -XX:-UsePerfData "${trust[@]}" -cp /probe ImageProbe --tls "$CHECK_TLS_URL" 2>&1)
+    trc=$?
+    set -e
+    if [[ $trc -eq 0 ]]; then pass "TLS to $CHECK_TLS_URL: $tls"; else fail "TLS to $CHECK_TLS_URL: $(grep -m1 -E 'Exception' <<<"$tls")"; fi
+  fi
 
   run_image 60 --help
   if [[ $rc -ne 0 ]]; then

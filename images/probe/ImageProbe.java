@@ -1,4 +1,8 @@
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -6,6 +10,9 @@ import java.util.List;
 /**
  * Runs inside an image (the images have no shell) and reports who it runs as and whether the
  * root filesystem can be written; used by images/check-images.sh, not part of the apps.
+ *
+ * <p>{@code java -cp /probe ImageProbe --tls <https-url>}: one HEAD request with the JDK's HTTP
+ * client (TLS, CA store, EC cipher suites of the linked JRE); exits 0 on any HTTP status.
  *
  * <p>Usage: {@code java -cp /probe ImageProbe <path>...}: prints {@code uid=<n>}, {@code
  * gid=<n>}, {@code shell=<present|absent>} and, per path, {@code writable <path>} or {@code
@@ -15,7 +22,22 @@ import java.util.List;
 public final class ImageProbe {
   private ImageProbe() {}
 
-  public static void main(String[] args) throws IOException {
+  public static void main(String[] args) throws IOException, InterruptedException {
+    if (args.length == 2 && args[0].equals("--tls")) {
+      HttpResponse<Void> response =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(args[1]))
+                      .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                      .build(),
+                  HttpResponse.BodyHandlers.discarding());
+      System.out.println(
+          "HTTP "
+              + response.statusCode()
+              + " "
+              + response.sslSession().map(s -> s.getProtocol() + " " + s.getCipherSuite()).orElse(""));
+      return;
+    }
     boolean ok = true;
     String uid = statusField("Uid:");
     String gid = statusField("Gid:");
