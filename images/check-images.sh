@@ -92,12 +92,13 @@ make_store() {
 # run <expected-rc> <description> <args...>: runs the image's entrypoint with args; sets $out.
 out=""
 rc=0
+run_user=()
 run_image() {
   local timeout_s=$1
   shift
   set +e
   out=$(timeout --kill-after=10 "$timeout_s" buildah run --isolation chroot --network host \
-    "${ro_mounts[@]}" "${extra_mounts[@]}" "$ctr" -- "${entrypoint[@]}" "$@" 2>&1)
+    "${run_user[@]}" "${ro_mounts[@]}" "${extra_mounts[@]}" "$ctr" -- "${entrypoint[@]}" "$@" 2>&1)
   rc=$?
   set -e
 }
@@ -162,6 +163,12 @@ for app in "${apps[@]}"; do
     pending "--help lists the options"
     implemented=0
   fi
+  # Kubernetes may run the image as another uid (the Helm values set runAsUser; OpenShift picks
+  # one): nothing in the image may depend on being 65532 or on an /etc/passwd entry.
+  run_user=(--user 1000:1000)
+  run_image 60 --help
+  run_user=()
+  [[ $rc -eq 0 ]] && pass "--help as uid 1000 (no passwd entry) exits 0" || fail "--help as uid 1000 exits $rc: $out"
   if [[ "$out" =~ (NoClassDefFoundError|ClassNotFoundException|UnsatisfiedLinkError) ]]; then
     fail "missing JRE module or library: $(grep -m1 -E 'NoClassDefFound|ClassNotFound|UnsatisfiedLink' <<<"$out")"
   fi
