@@ -1,5 +1,6 @@
 package org.ollamaairgap.common.verify;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Objects;
 
 /**
@@ -30,6 +31,7 @@ public record Finding(
     Objects.requireNonNull(hint, "hint");
   }
 
+  @JsonProperty("severity")
   public Severity severity() {
     return kind.severity();
   }

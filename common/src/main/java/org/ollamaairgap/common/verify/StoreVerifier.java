@@ -107,7 +107,6 @@ public final class StoreVerifier {
     boolean blobsDir = checkDir(layout.blobsDir(), FindingKind.BLOBS_DIR_MISSING);
     boolean manifestsDir = checkDir(layout.manifestsDir(), FindingKind.MANIFESTS_DIR_MISSING);
     List<Entry> entries = manifestsDir ? walkManifests() : List.of();
-    checkRequirements(entries);
     Map<Digest, Reference> references = references(entries);
     long total = references.values().stream().mapToLong(r -> r.size).sum();
     listener.planned(
@@ -118,8 +117,11 @@ public final class StoreVerifier {
             entries.size(),
             references.size(),
             total));
+    checkRequirements(entries);
     LongAdder checked = new LongAdder();
-    Map<Digest, BlobCheck> checks = checkBlobs(references, checked);
+    // Without blobs/ every blob is missing: one finding says so, not one per blob.
+    Map<Digest, BlobCheck> checks =
+        blobsDir ? checkBlobs(references, checked) : new LinkedHashMap<>();
     long[] unreferenced = blobsDir ? scanBlobsDir(references.keySet()) : new long[2];
     List<ModelResult> models = results(entries, checks);
     List<Finding> sorted = new ArrayList<>(findings);

@@ -1,5 +1,6 @@
 package org.ollamaairgap.common.verify;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
 /**
@@ -33,15 +34,18 @@ public record VerificationReport(
     findings = List.copyOf(findings);
   }
 
+  @JsonProperty("errors")
   public long errors() {
     return count(Severity.ERROR);
   }
 
+  @JsonProperty("warnings")
   public long warnings() {
     return count(Severity.WARNING);
   }
 
   /** Whether Ollama may start: no error findings. */
+  @JsonProperty("ok")
   public boolean ok() {
     return errors() == 0;
   }
