@@ -185,7 +185,7 @@ class VerifierMainTest {
   @Test
   void sizeModeMissesCorruptionButNotTruncation(QuarkusMainLauncher launcher) throws Exception {
     StoreBuilder store = good().flipByte(PHI_WEIGHTS, 0);
-    LaunchResult size = launch(launcher, store(store), "--mode", "size");
+    LaunchResult size = launch(launcher, store(store), "--mode", "size", "--parallelism", "2");
     assertThat(size.exitCode()).as(size.getOutput()).isEqualTo(0);
     assertThat(size.getOutput()).contains("(mode size, parallelism 2)", "checked by size");
 
@@ -275,7 +275,8 @@ class VerifierMainTest {
                 + " pins a model to the SHA-256 of its manifest file"),
         Arguments.of(List.of("--require", "bad name!"), "verifier: --require / --expect: "),
         Arguments.of(
-            List.of("--models-dir", " "), "verifier: --models-dir / OLLAMA_MODELS is empty: give the store root"));
+            List.of("--models-dir", " "),
+            "verifier: --models-dir / OLLAMA_MODELS is empty: give the store root"));
   }
 
   @ParameterizedTest
