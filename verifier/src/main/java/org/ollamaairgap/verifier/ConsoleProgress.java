@@ -2,6 +2,8 @@ package org.ollamaairgap.verifier;
 
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -27,6 +29,9 @@ final class ConsoleProgress implements VerifyListener, AutoCloseable {
   private volatile long started;
   private ScheduledExecutorService ticker;
 
+  /** Findings of the walk, printed after the start line so that the log reads in order. */
+  private final List<String> early = new ArrayList<>();
+
   ConsoleProgress(PrintStream out, Duration interval) {
     this.out = out;
     this.interval = interval;
@@ -50,6 +55,8 @@ final class ConsoleProgress implements VerifyListener, AutoCloseable {
             + " distinct blobs, "
             + StoreVerifier.human(plan.totalBytes())
             + (plan.hashing() ? " to hash" : " to check"));
+    early.forEach(out::println);
+    early.clear();
     ticker =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -73,6 +80,12 @@ final class ConsoleProgress implements VerifyListener, AutoCloseable {
 
   @Override
   public void found(Finding finding) {
+    synchronized (this) {
+      if (plan == null) {
+        early.add(finding.line());
+        return;
+      }
+    }
     out.println(finding.line());
   }
 
@@ -103,6 +116,8 @@ final class ConsoleProgress implements VerifyListener, AutoCloseable {
 
   @Override
   public synchronized void close() {
+    early.forEach(out::println); // the walk never finished: still show what it found
+    early.clear();
     if (ticker != null) {
       ticker.shutdownNow();
     }

@@ -180,6 +180,7 @@ class VerifierMainTest {
     assertThat(result.exitCode()).as(result.getOutput()).isEqualTo(0);
     String blobs = store.layout().blobsDir().toString();
     assertThat(result.getOutput()).contains(line.replace("%s", blobs));
+    assertThat(result.getOutput()).startsWith("verifying "); // walk findings after the start line
   }
 
   @Test
