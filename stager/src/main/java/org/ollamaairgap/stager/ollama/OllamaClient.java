@@ -10,10 +10,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -102,8 +106,9 @@ final class OllamaClient {
         http.sendAsync(
             request,
             info ->
-                HttpResponse.BodySubscribers.fromLineSubscriber(
-                    lines, s -> null, StandardCharsets.UTF_8, null));
+                new Streaming(
+                    HttpResponse.BodySubscribers.fromLineSubscriber(
+                        lines, s -> null, StandardCharsets.UTF_8, null)));
     try {
       HttpResponse<Void> response = future.get(headerTimeout.toNanos(), TimeUnit.NANOSECONDS);
       return new PullStream(response.statusCode(), lines);
@@ -117,6 +122,38 @@ final class OllamaClient {
       future.cancel(true);
       lines.cancel();
       throw e;
+    }
+  }
+
+  /**
+   * Hands the response over as soon as the headers are there, like {@code ofInputStream}: the line
+   * subscriber alone would complete the response only at the end of the body, hours later.
+   */
+  private record Streaming(HttpResponse.BodySubscriber<?> lines)
+      implements HttpResponse.BodySubscriber<Void> {
+    @Override
+    public CompletionStage<Void> getBody() {
+      return CompletableFuture.completedStage(null);
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription subscription) {
+      lines.onSubscribe(subscription);
+    }
+
+    @Override
+    public void onNext(List<ByteBuffer> item) {
+      lines.onNext(item);
+    }
+
+    @Override
+    public void onError(Throwable throwable) {
+      lines.onError(throwable);
+    }
+
+    @Override
+    public void onComplete() {
+      lines.onComplete();
     }
   }
 
@@ -139,6 +176,11 @@ final class OllamaClient {
     }
     String message = e.getMessage();
     return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+  }
+
+  /** "300 ms" below a second, else whole seconds: "120 s". */
+  static String human(Duration d) {
+    return d.compareTo(Duration.ofSeconds(1)) < 0 ? d.toMillis() + " ms" : d.toSeconds() + " s";
   }
 
   static String clip(String text) {

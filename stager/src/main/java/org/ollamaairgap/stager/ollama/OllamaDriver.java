@@ -37,6 +37,7 @@ import org.ollamaairgap.stager.driver.StageException.Reason;
 public final class OllamaDriver implements Driver {
   private static final System.Logger LOG = System.getLogger(OllamaDriver.class.getName());
   private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
+  private static final Duration MIN_PROBE_TIMEOUT = Duration.ofMillis(250);
   private static final Duration POLL_INTERVAL = Duration.ofMillis(100);
   private static final Duration DEATH_GRACE = Duration.ofMillis(500);
 
@@ -90,7 +91,9 @@ public final class OllamaDriver implements Driver {
       while (true) {
         long remaining = deadline - System.nanoTime();
         Duration probeTimeout =
-            Duration.ofNanos(Math.max(Math.min(remaining, PROBE_TIMEOUT.toNanos()), 1_000_000));
+            Duration.ofNanos(
+                Math.max(
+                    Math.min(remaining, PROBE_TIMEOUT.toNanos()), MIN_PROBE_TIMEOUT.toNanos()));
         OllamaClient.Probe probe = candidate.probe(probeTimeout);
         if (probe.ready()) {
           LOG.log(System.Logger.Level.INFO, "Ollama at {0} is ready", candidate.base());
@@ -132,8 +135,8 @@ public final class OllamaDriver implements Driver {
             + " did not answer GET / with \""
             + OllamaClient.READY_TEXT
             + "\" within "
-            + options.readyTimeout().toSeconds()
-            + " s; last answer: "
+            + OllamaClient.human(options.readyTimeout())
+            + "; last answer: "
             + seen
             + (child == null
                 ? "; check that the server runs and the address is right"
@@ -224,8 +227,7 @@ public final class OllamaDriver implements Driver {
           "Ollama at "
               + client.base()
               + " did not answer /api/pull within "
-              + options.stallTimeout().toSeconds()
-              + " s");
+              + OllamaClient.human(options.stallTimeout()));
     } catch (IOException e) {
       checkChild(model);
       return new PullError(
@@ -254,8 +256,8 @@ public final class OllamaDriver implements Driver {
               Reason.STALLED,
               true,
               "no progress for "
-                  + Duration.ofNanos(limit).toSeconds()
-                  + " s while "
+                  + OllamaClient.human(Duration.ofNanos(limit))
+                  + " while "
                   + progress.where()
                   + "; cancelled the pull to retry (partial data is kept)");
         }
