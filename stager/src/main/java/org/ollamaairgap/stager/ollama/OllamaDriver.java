@@ -45,6 +45,7 @@ public final class OllamaDriver implements Driver {
   private final StoreLayout layout;
   private OllamaServer server;
   private OllamaClient client;
+  private int stoppedExitCode = -1;
 
   public OllamaDriver(OllamaOptions options) {
     this.options = options;
@@ -81,6 +82,18 @@ public final class OllamaDriver implements Driver {
   /** The Ollama server's base URL, once started. */
   public synchronized Optional<URI> baseUri() {
     return client == null ? Optional.empty() : Optional.of(client.base());
+  }
+
+  /** The pid of the {@code ollama serve} child, when this driver runs one. */
+  synchronized java.util.OptionalLong serverPid() {
+    return server == null
+        ? java.util.OptionalLong.empty()
+        : java.util.OptionalLong.of(server.pid());
+  }
+
+  /** The exit code of the child after {@link #close}, or -1. */
+  synchronized int stoppedExitCode() {
+    return stoppedExitCode;
   }
 
   /** Polls {@code GET /} until "Ollama is running", the deadline, or the child's death. */
@@ -415,6 +428,7 @@ public final class OllamaDriver implements Driver {
           "stopping ollama serve (pid {0})",
           String.valueOf(server.pid()));
       server.close();
+      stoppedExitCode = server.exitCode();
       server = null;
     }
     client = null;

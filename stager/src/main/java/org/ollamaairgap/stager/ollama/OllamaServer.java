@@ -110,7 +110,7 @@ final class OllamaServer implements AutoCloseable {
     }
     List<String> searched = new ArrayList<>();
     if (pathEnv != null) {
-      for (String dir : pathEnv.split(java.io.File.pathSeparator)) {
+      for (String dir : pathEnv.split(java.io.File.pathSeparator, -1)) {
         if (dir.isEmpty()) {
           continue;
         }
@@ -258,6 +258,11 @@ final class OllamaServer implements AutoCloseable {
         + lines;
   }
 
+  /** The exit code once the process ended (143 after SIGTERM, 137 after SIGKILL), else -1. */
+  int exitCode() {
+    return process.isAlive() ? -1 : process.exitValue();
+  }
+
   /** SIGTERM, wait up to the stop timeout, then SIGKILL. */
   @Override
   public void close() {
@@ -276,6 +281,11 @@ final class OllamaServer implements AutoCloseable {
         process.waitFor(5, TimeUnit.SECONDS);
       }
       pump.join(1000);
+      LOG.log(
+          System.Logger.Level.INFO,
+          "ollama serve (pid {0}) stopped with exit code {1}",
+          String.valueOf(process.pid()),
+          process.isAlive() ? "(still running)" : String.valueOf(process.exitValue()));
     } catch (InterruptedException e) {
       process.destroyForcibly();
       Thread.currentThread().interrupt();

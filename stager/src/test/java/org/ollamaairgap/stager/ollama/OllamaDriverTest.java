@@ -60,11 +60,19 @@ class OllamaDriverTest {
     fake.close();
   }
 
+  /**
+   * A stall timeout far above the fake's 60 ms lines, so a loaded CI machine cannot fake a stall;
+   * tests of stalls use {@link #STALL}, and their fake stalls for good.
+   */
+  private static final Duration NO_STALL = Duration.ofSeconds(20);
+
+  private static final Duration STALL = Duration.ofSeconds(2);
+
   private OllamaOptions.Builder options() {
     return OllamaOptions.builder(store)
         .host(fake.uri())
         .readyTimeout(Duration.ofSeconds(10))
-        .stallTimeout(Duration.ofSeconds(1))
+        .stallTimeout(NO_STALL)
         .retries(3)
         .backoff(Duration.ofMillis(100))
         .maxBackoff(Duration.ofMillis(300))
@@ -196,10 +204,11 @@ class OllamaDriverTest {
 
   @Test
   void silentVerifyPhaseLongerThanTheStallTimeoutIsNotAStall() throws Exception {
-    // 1 s stall timeout + 200 KB at 100 KB/s = 3 s allowed for verifying; it stays silent 2 s.
-    fake.plan(NAME, Plan.normal().withVerifySilence(Duration.ofSeconds(2)));
+    // 2 s stall timeout + 200 KB at 10 KB/s = 22 s allowed for verifying; it stays silent 3 s.
+    fake.plan(NAME, Plan.normal().withVerifySilence(Duration.ofSeconds(3)));
 
-    Manifest manifest = stage(options().verifyBytesPerSecond(100_000).build(), NAME);
+    Manifest manifest =
+        stage(options().stallTimeout(STALL).verifyBytesPerSecond(10_000).build(), NAME);
 
     assertThat(listener.retries).isEmpty();
     assertThat(listener.states).containsExactly(ModelState.PULLING, ModelState.VERIFYING);
@@ -208,13 +217,13 @@ class OllamaDriverTest {
 
   @Test
   void verifyPhaseSilentBeyondItsLimitIsAStallAndIsRetried() throws Exception {
-    fake.plan(NAME, Plan.normal().withVerifySilence(Duration.ofSeconds(4)));
+    fake.plan(NAME, Plan.normal().withVerifySilence(Duration.ofSeconds(30)));
 
-    stage(options().verifyBytesPerSecond(1_000_000_000).build(), NAME);
+    stage(options().stallTimeout(STALL).verifyBytesPerSecond(1_000_000_000).build(), NAME);
 
     assertThat(listener.retries)
         .containsExactly(
-            "no progress for 1 s while verifying sha256 digests; cancelled the pull to retry"
+            "no progress for 2 s while verifying sha256 digests; cancelled the pull to retry"
                 + " (partial data is kept)");
     assertThat(listener.states)
         .containsExactly(
@@ -225,12 +234,12 @@ class OllamaDriverTest {
   void stalledDownloadIsCancelledAndRetried() throws Exception {
     fake.plan(NAME, Plan.fail(Kind.STALL, 3));
 
-    Manifest manifest = stage();
+    Manifest manifest = stage(options().stallTimeout(STALL).build(), NAME);
 
     assertThat(listener.retries).hasSize(1);
     assertThat(listener.retries.get(0))
         .matches(
-            "no progress for 1 s while pulling blob [0-9a-f]{12} \\(100000 of 200000 bytes\\);"
+            "no progress for 2 s while pulling blob [0-9a-f]{12} \\(100000 of 200000 bytes\\);"
                 + " cancelled the pull to retry \\(partial data is kept\\)");
     assertThat(sleeps).containsExactly(Duration.ofMillis(100));
     assertThat(rehash(manifest)).allMatch(BlobCheck::ok);
@@ -242,14 +251,14 @@ class OllamaDriverTest {
   void stallRetriesRunOutAsStalled() throws Exception {
     fake.plan(NAME, Plan.fail(Kind.STALL, 1), Plan.fail(Kind.STALL, 1));
 
-    assertThatThrownBy(() -> stage(options().retries(1).build(), NAME))
+    assertThatThrownBy(() -> stage(options().stallTimeout(STALL).retries(1).build(), NAME))
         .isInstanceOfSatisfying(
             StageException.class,
             e -> {
               assertThat(e.reason()).isEqualTo(Reason.STALLED);
               assertThat(e.getMessage())
                   .isEqualTo(
-                      "ollama could not pull tiny:1b: no progress for 1 s while pulling blob "
+                      "ollama could not pull tiny:1b: no progress for 2 s while pulling blob "
                           + TINY.layers().get(0).blob().digest().shortHex()
                           + " (0 of 200000 bytes); cancelled the pull to retry (partial data is"
                           + " kept) (gave up after 2 attempts)");
