@@ -174,6 +174,10 @@ final class PullProgress {
     if (completed == blob.completed) {
       return false;
     }
+    if (blob.done && completed < blob.total) {
+      // Fetched again: Ollama deleted it after a digest mismatch, or a retry resumes it.
+      blob.done = false;
+    }
     long delta = completed - blob.completed;
     blob.completed = completed;
     listener.blobCompleted(model, digest, completed);

@@ -245,6 +245,9 @@ class OllamaDriverTest {
     assertThat(rehash(manifest)).allMatch(BlobCheck::ok);
     assertThat(fake.requests()).hasSize(2);
     awaitDisconnects(1); // closing the stream is what cancels Ollama's pull
+    // The retry resumed from the partial file: nothing counted twice.
+    assertThat(listener.transferred).isEqualTo(TINY.manifest().totalSize());
+    assertThat(listener.completedBytes()).isEqualTo(TINY.manifest().totalSize());
   }
 
   @Test
@@ -307,6 +310,10 @@ class OllamaDriverTest {
     assertThat(listener.retries.get(0))
         .startsWith("digest mismatch, file must be downloaded again: want sha256:");
     assertThat(rehash(manifest)).allMatch(BlobCheck::ok);
+    Digest weights = TINY.layers().get(0).blob().digest();
+    assertThat(listener.completed.get(weights)).contains(200_000L, 0L).endsWith(200_000L);
+    assertThat(listener.completedBytes()).isEqualTo(TINY.manifest().totalSize());
+    assertThat(listener.transferred).isEqualTo(TINY.manifest().totalSize() + 200_000);
   }
 
   @ParameterizedTest(name = "{0}")
