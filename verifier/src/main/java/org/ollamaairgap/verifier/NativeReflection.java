@@ -1,6 +1,9 @@
 package org.ollamaairgap.verifier;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import org.ollamaairgap.common.verify.Finding;
+import org.ollamaairgap.common.verify.ModelResult;
+import org.ollamaairgap.common.verify.VerificationReport;
 
 /**
  * Registers for reflection, in the native executable, every type Jackson binds to or from JSON.
@@ -11,7 +14,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * executable, with empty JSON or "no serializer found". Add each such type (records included) to
  * {@code targets}; see docs/images.md.
  */
-@RegisterForReflection(targets = {})
+@RegisterForReflection(
+    targets = {VerificationReport.class, Finding.class, ModelResult.class, ReportFile.class})
 final class NativeReflection {
   private NativeReflection() {}
 }

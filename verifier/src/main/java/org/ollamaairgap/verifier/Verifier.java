@@ -3,7 +3,6 @@ package org.ollamaairgap.verifier;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.quarkus.runtime.QuarkusApplication;
-import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -31,8 +30,6 @@ import org.ollamaairgap.common.verify.VerificationReport;
  * start. Exit codes: 0 verified (warnings allowed), 1 a model or the store layout failed, 2 bad
  * usage or configuration, 3 the store is missing or unreadable, or the report cannot be written.
  */
-@RegisterForReflection(
-    targets = {VerificationReport.class, Finding.class, ModelResult.class, ReportFile.class})
 public class Verifier implements QuarkusApplication {
   public static final int EXIT_OK = 0;
   public static final int EXIT_FAILED = 1;
