@@ -3,6 +3,7 @@ package org.ollamaairgap.stager.registry;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileStore;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.ollamaairgap.stager.driver.StageException;
@@ -20,8 +21,12 @@ final class DiskErrors {
     return m.contains("No space left on device") || m.contains("Disk quota exceeded");
   }
 
-  static StageException of(IOException e, Path path, long needed) {
+  static StageException of(IOException e, Path fallback, long needed) {
     String m = String.valueOf(e.getMessage());
+    Path path = fallback;
+    if (e instanceof FileSystemException f && f.getFile() != null) {
+      path = Path.of(f.getFile());
+    }
     if (isNoSpace(e)) {
       return new StageException(
           Reason.NO_SPACE,
@@ -52,11 +57,17 @@ final class DiskErrors {
   }
 
   private static String reason(IOException e) {
-    String m = e.getMessage();
-    String kind = e.getClass().getSimpleName();
+    String m =
+        e instanceof FileSystemException f && f.getReason() != null
+            ? f.getReason()
+            : e.getMessage();
     if (m != null && m.contains("Read-only file system")) {
       return "read-only file system";
     }
+    if (e instanceof AccessDeniedException) {
+      return "permission denied";
+    }
+    String kind = e.getClass().getSimpleName();
     return m == null ? kind : kind + ": " + m;
   }
 

@@ -57,6 +57,12 @@ final class FakeRegistry implements AutoCloseable {
   /** When set, any request carrying Authorization is refused with 400 (a CDN). */
   volatile boolean rejectAuthorization;
 
+  /** Per-connection send rate of blob bodies in bytes per second; 0 for no limit. */
+  volatile long throttle;
+
+  /** Blob body bytes written so far, live (the recorded requests only appear when they end). */
+  final AtomicLong blobBytesSent = new AtomicLong();
+
   FakeRegistry(String host) throws IOException {
     this.host = host;
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
@@ -178,8 +184,38 @@ final class FakeRegistry implements AutoCloseable {
     return copy(blob, start, length, ex.getResponseBody());
   }
 
-  /** Streams {@code length} bytes of the blob from {@code start}. */
-  static long copy(SyntheticBlob blob, long start, long length, OutputStream out)
+  private long copy(SyntheticBlob blob, long start, long length, OutputStream out)
+      throws IOException {
+    long began = System.nanoTime();
+    try (InputStream in = blob.open()) {
+      in.skipNBytes(start);
+      byte[] buf = new byte[64 * 1024];
+      long done = 0;
+      while (done < length) {
+        int n = in.read(buf, 0, (int) Math.min(buf.length, length - done));
+        out.write(buf, 0, n);
+        done += n;
+        blobBytesSent.addAndGet(n);
+        long rate = throttle;
+        if (rate > 0) {
+          long due = began + done * 1_000_000_000L / rate;
+          long wait = due - System.nanoTime();
+          if (wait > 0) {
+            try {
+              Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              throw new IOException(e);
+            }
+          }
+        }
+      }
+    }
+    return length;
+  }
+
+  /** Streams {@code length} bytes of the blob from {@code start}, as fast as possible. */
+  static long copyAll(SyntheticBlob blob, long start, long length, OutputStream out)
       throws IOException {
     try (InputStream in = blob.open()) {
       in.skipNBytes(start);

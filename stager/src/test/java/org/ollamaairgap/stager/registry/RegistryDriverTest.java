@@ -217,7 +217,7 @@ class RegistryDriverTest {
             long end = Long.parseLong(se[1]);
             ex.getResponseHeaders().add("Content-Range", "bytes " + start + "-" + end + "/500000");
             ex.sendResponseHeaders(206, end - start + 1);
-            FakeRegistry.copy(
+            FakeRegistry.copyAll(
                 registry.blobs.get(weights),
                 start,
                 Math.min(1000, end - start + 1),
