@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -44,11 +45,20 @@ public final class StoreWriter {
     return layout;
   }
 
-  /** Creates {@code blobs/}, {@code manifests/} and the staging directory if missing. */
+  /**
+   * Creates {@code blobs/}, {@code manifests/} and the staging directory if missing, and removes
+   * temp files a killed run left in the staging directory (resume state is kept). Callers hold the
+   * store's lock, so no other writer's temp files can be there.
+   */
   public void prepare() throws IOException {
     mkdirs(layout.blobsDir());
     mkdirs(layout.manifestsDir());
     mkdirs(layout.stagingDir());
+    try (DirectoryStream<Path> temps = Files.newDirectoryStream(layout.stagingDir(), "*.tmp")) {
+      for (Path t : temps) {
+        Files.deleteIfExists(t);
+      }
+    }
   }
 
   /**

@@ -50,6 +50,12 @@ final class BlobDownload {
   private final RateLimiter limiter;
   private final Backoff backoff;
 
+  /**
+   * Hashing read-back buffer, allocated once: blobs are fetched one at a time, and direct memory is
+   * as small as the heap under -Xmx64m.
+   */
+  private final ByteBuffer hashBuffer = ByteBuffer.allocateDirect(Sha256.BUFFER_SIZE);
+
   BlobDownload(
       RegistryClient client,
       RegistryOptions options,
@@ -219,7 +225,7 @@ final class BlobDownload {
     private Digest hashWhileDownloading(List<Future<?>> workers)
         throws StageException, InterruptedException {
       MessageDigest md = Sha256.newDigest();
-      ByteBuffer buffer = ByteBuffer.allocateDirect(Sha256.BUFFER_SIZE);
+      ByteBuffer buffer = hashBuffer;
       long hashed = 0;
       long reported = -1;
       long checkpointed = present();
@@ -514,7 +520,8 @@ final class BlobDownload {
       }
     }
 
-    private void checkContentRange(Transport.Response r, long start) throws TransientException {
+    private void checkContentRange(Transport.Response r, long start)
+        throws TransientException, StageException {
       String range = r.header("Content-Range");
       if (range == null) {
         return;
@@ -523,16 +530,33 @@ final class BlobDownload {
       String v = range.trim();
       int dash = v.indexOf('-');
       int slash = v.indexOf('/');
+      long first;
+      String total;
       try {
-        long first = Long.parseLong(v.substring(v.indexOf(' ') + 1, dash).trim());
-        String total = v.substring(slash + 1).trim();
-        if (first != start || (!total.equals("*") && Long.parseLong(total) != size)) {
-          throw new TransientException(
-              "asked for bytes from " + start + " of " + size + ", got Content-Range " + range,
-              null);
+        first = Long.parseLong(v.substring(v.indexOf(' ') + 1, dash).trim());
+        total = v.substring(slash + 1).trim();
+        if (!total.equals("*")) {
+          Long.parseLong(total);
         }
       } catch (RuntimeException e) {
         throw new TransientException("unreadable Content-Range '" + range + "'", null);
+      }
+      if (!total.equals("*") && Long.parseLong(total) != size) {
+        throw new StageException(
+            Reason.DIGEST_MISMATCH,
+            "blob "
+                + digest
+                + " of "
+                + model
+                + ": the registry has "
+                + total
+                + " bytes of it, the manifest says "
+                + size
+                + "; registry and manifest disagree");
+      }
+      if (first != start) {
+        throw new TransientException(
+            "asked for bytes from " + start + ", got Content-Range " + range, null);
       }
     }
 

@@ -265,6 +265,7 @@ final class RegistryClient {
     return switch (s) {
       case 401, 403 -> " (the registry refuses anonymous access)";
       case 412 -> " (the registry wants a newer Ollama version in the User-Agent)";
+      case 416 -> " (the registry's blob is shorter than the manifest says)";
       default -> "";
     };
   }
