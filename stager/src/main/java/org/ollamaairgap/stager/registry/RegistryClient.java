@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLException;
 import org.ollamaairgap.common.model.Digest;
 import org.ollamaairgap.common.model.Manifest;
 import org.ollamaairgap.common.model.ModelName;
@@ -118,6 +119,8 @@ final class RegistryClient {
         }
       }
       throw statusError(name, "manifest", url, r);
+    } catch (SSLException e) {
+      throw tlsError(url, e);
     } catch (IOException e) {
       throw transientOf(e);
     }
@@ -158,6 +161,8 @@ final class RegistryClient {
       try (r) {
         throw statusError(name, "blob " + digest, url, r);
       }
+    } catch (SSLException e) {
+      throw tlsError(url, e);
     } catch (IOException e) {
       throw transientOf(e);
     }
@@ -268,6 +273,23 @@ final class RegistryClient {
       case 416 -> " (the registry's blob is shorter than the manifest says)";
       default -> "";
     };
+  }
+
+  /**
+   * A TLS failure does not heal by retrying: an untrusted certificate (a private CA, a
+   * TLS-inspecting proxy) needs configuration.
+   */
+  private static StageException tlsError(URI url, SSLException e) {
+    return new StageException(
+        Reason.REMOTE_ERROR,
+        "TLS with "
+            + url.getHost()
+            + (url.getPort() > 0 ? ":" + url.getPort() : "")
+            + " failed: "
+            + e.getMessage()
+            + "; if the registry, mirror or a TLS-inspecting proxy uses a private CA, pass its"
+            + " certificate with --ca-bundle",
+        e);
   }
 
   static TransientException transientOf(IOException e) {

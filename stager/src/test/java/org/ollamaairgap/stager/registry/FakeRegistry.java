@@ -2,6 +2,8 @@ package org.ollamaairgap.stager.registry;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -14,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLContext;
 import org.ollamaairgap.common.model.Digest;
 import org.ollamaairgap.testing.SyntheticBlob;
 import org.ollamaairgap.testing.SyntheticModel;
@@ -41,6 +44,7 @@ final class FakeRegistry implements AutoCloseable {
 
   private final HttpServer server;
   private final String host;
+  private final String scheme;
   final Map<String, byte[]> manifests = new ConcurrentHashMap<>();
   final Map<Digest, SyntheticBlob> blobs = new ConcurrentHashMap<>();
   final List<Request> requests = new CopyOnWriteArrayList<>();
@@ -64,8 +68,21 @@ final class FakeRegistry implements AutoCloseable {
   final AtomicLong blobBytesSent = new AtomicLong();
 
   FakeRegistry(String host) throws IOException {
+    this(host, null);
+  }
+
+  /** With {@code tls}, an HTTPS registry using that context's key. */
+  FakeRegistry(String host, SSLContext tls) throws IOException {
     this.host = host;
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+    InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+    if (tls == null) {
+      server = HttpServer.create(address, 64);
+    } else {
+      HttpsServer https = HttpsServer.create(address, 64);
+      https.setHttpsConfigurator(new HttpsConfigurator(tls));
+      server = https;
+    }
+    this.scheme = tls == null ? "http" : "https";
     server.setExecutor(Executors.newCachedThreadPool());
     server.createContext("/", this::handle);
     server.start();
@@ -81,7 +98,7 @@ final class FakeRegistry implements AutoCloseable {
   }
 
   String baseUrl() {
-    return "http://" + hostPort();
+    return scheme + "://" + hostPort();
   }
 
   void push(SyntheticModel model) {
