@@ -78,6 +78,19 @@ final class BlobDownload {
     return writer.layout().stagingDir().resolve(d.fileName() + ".parts.json");
   }
 
+  /**
+   * Drops resume files of a blob that is already in place (a run killed between the rename and the
+   * clean-up leaves them).
+   */
+  void forget(Digest d) {
+    try {
+      Files.deleteIfExists(stateFile(d));
+      Files.deleteIfExists(dataFile(d));
+    } catch (IOException e) {
+      // Harmless: they are checked and discarded if a download of this blob ever starts.
+    }
+  }
+
   /** Cuts a blob into parts: the configured size, or Ollama's rule; never more than MAX_PARTS. */
   static List<ResumeState.Part> plan(long size, long partSize) {
     long ps = partSize > 0 ? partSize : Math.min(MAX_AUTO_PART, Math.max(MIN_AUTO_PART, size / 16));

@@ -66,6 +66,7 @@ public final class RegistryDriver implements Driver {
     }
     for (Descriptor d : manifest.blobs().values()) {
       if (writer.hasBlob(d.digest(), d.size())) {
+        downloads.forget(d.digest());
         listener.blobCompleted(model, d.digest(), d.size());
         continue;
       }
