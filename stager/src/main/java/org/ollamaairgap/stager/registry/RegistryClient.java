@@ -118,7 +118,7 @@ final class RegistryClient {
           return bytes;
         }
       }
-      throw statusError(name, "manifest", url, r);
+      throw statusError(name, "manifest", r);
     } catch (SSLException e) {
       throw tlsError(url, e);
     } catch (IOException e) {
@@ -159,7 +159,7 @@ final class RegistryClient {
         return r;
       }
       try (r) {
-        throw statusError(name, "blob " + digest, url, r);
+        throw statusError(name, "blob " + digest, r);
       }
     } catch (SSLException e) {
       throw tlsError(url, e);
@@ -206,8 +206,10 @@ final class RegistryClient {
     q.append("service=").append(enc(params.getOrDefault("service", "")));
     String scope = params.get("scope");
     if (scope != null) {
-      for (String s : scope.split(" ")) {
-        q.append("&scope=").append(enc(s));
+      for (String s : scope.split(" ", -1)) {
+        if (!s.isEmpty()) {
+          q.append("&scope=").append(enc(s));
+        }
       }
     }
     URI tokenUrl = URI.create(q.toString());
@@ -243,7 +245,7 @@ final class RegistryClient {
   }
 
   /** Status codes worth another attempt become transient, the rest fail the model. */
-  private StageException statusError(ModelName name, String what, URI url, Transport.Response r)
+  private StageException statusError(ModelName name, String what, Transport.Response r)
       throws TransientException {
     int s = r.status;
     String body = r.errorText(200);

@@ -46,14 +46,14 @@ final class ConnectProxy implements AutoCloseable {
       String head = readHead(in);
       String line = head.substring(0, head.indexOf("\r\n"));
       requests.add(line);
-      String[] parts = line.split(" ");
+      String[] parts = line.split(" ", -1);
       if (!parts[0].equals("CONNECT")) {
         client
             .getOutputStream()
             .write("HTTP/1.1 405 Only CONNECT\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         return;
       }
-      String[] hp = parts[1].split(":");
+      String[] hp = parts[1].split(":", -1);
       try (Socket upstream = new Socket(hp[0], Integer.parseInt(hp[1]))) {
         client
             .getOutputStream()

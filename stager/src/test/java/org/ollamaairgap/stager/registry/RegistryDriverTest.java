@@ -212,7 +212,7 @@ class RegistryDriverTest {
           String range = ex.getRequestHeaders().getFirst("Range");
           if (ex.getRequestURI().getPath().contains(weights.hex()) && n % 2 == 1) {
             // Promise the whole range, send 1000 bytes, hang up.
-            String[] se = range.substring(6).split("-");
+            String[] se = range.substring(6).split("-", -1);
             long start = Long.parseLong(se[0]);
             long end = Long.parseLong(se[1]);
             ex.getResponseHeaders().add("Content-Range", "bytes " + start + "-" + end + "/500000");
@@ -408,7 +408,7 @@ class RegistryDriverTest {
       cdn.push(m);
       cdn.rejectAuthorization = true;
       registry.tokenRealm = registry.baseUrl() + "/token";
-      registry.redirectBlobsTo = "http://localhost:" + cdn.hostPort().split(":")[1];
+      registry.redirectBlobsTo = "http://localhost:" + cdn.hostPort().split(":", -1)[1];
 
       stage(m, options().build());
 
