@@ -1,0 +1,185 @@
+package org.ollamaairgap.k8s;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Runs the Ansible role that replaces pull_models.yaml for real, in its render mode (it writes the
+ * values and manifests it would apply and touches no cluster), and checks what it produced.
+ */
+class AnsibleRoleTest {
+
+  private static final List<String> MODELS = List.of("llama3.2:3b", "nomic-embed-text:latest");
+
+  private static final String EXPECT =
+      "llama3.2:3b@sha256:" + "a".repeat(64) + ",nomic-embed-text:latest@sha256:" + "b".repeat(64);
+
+  @TempDir Path dir;
+
+  @Test
+  void playbookPassesSyntaxCheck() {
+    Tools.Result result =
+        Tools.run(
+            List.of(Tools.ansiblePlaybook(), "--syntax-check", "-i", "localhost,", playbook()),
+            120);
+    assertThat(result.exitCode())
+        .as("ansible-playbook --syntax-check:%n%s", result.both())
+        .isZero();
+  }
+
+  @ParameterizedTest(name = "enable_chat={0}")
+  @ValueSource(booleans = {true, false})
+  void airGappedStagesAndGatesTheSameModels(boolean enableChat) throws IOException {
+    Map<String, Object> vars = new LinkedHashMap<>();
+    vars.put("air_gapped", true);
+    vars.put("enable_chat", enableChat);
+    vars.put("ollama_nfs_path", "/srv/nfs/models");
+    vars.put("ollama_render_expect", EXPECT);
+    Tools.Result result = play(vars);
+    assertThat(result.exitCode()).as("ansible-playbook:%n%s", result.both()).isZero();
+
+    // Staging: the role's values render the stager chart into a Job for exactly these models.
+    Path stagingValues = dir.resolve("staging-values.yaml");
+    Tools.Result template =
+        Tools.helm(
+            List.of(
+                "template",
+                "ollama-airgap",
+                Tools.chartDir().toString(),
+                "-f",
+                stagingValues.toString()));
+    assertThat(template.exitCode()).as("helm template:%n%s", template.stderr()).isZero();
+    Job job = Rendered.parse(template.stdout()).one(Job.class);
+    Container stager = job.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(StagerChartTest.env(stager).get("STAGER_MODELS"))
+        .isEqualTo(String.join(",", MODELS));
+    assertThat(job.getSpec().getTemplate().getSpec().getVolumes().get(0).getHostPath().getPath())
+        .isEqualTo("/srv/nfs/models");
+
+    // Production: the gate requires the same list, pinned by the staging inventory.
+    JsonNode production = StrictYaml.read(dir.resolve("production-values.yaml"));
+    JsonNode ollama = production;
+    if (enableChat) {
+      assertThat(OllamaValues.fields(production))
+          .containsExactlyInAnyOrder("extraEnvVars", "ollama");
+      OllamaValues.checkOpenWebUiOffline(production);
+      ollama = production.path("ollama");
+      assertThat(ollama.path("enabled").asBoolean()).isTrue();
+    }
+    OllamaValues.checkGate(
+        ollama,
+        new OllamaValues.Expected(MODELS, "/srv/nfs/models", EXPECT),
+        "ollama-airgap/verifier:" + ProductionValuesTest.appVersion());
+    assertThat(Files.exists(dir.resolve("online-pull-job.yaml"))).isFalse();
+  }
+
+  @Test
+  void airGappedWithoutInventoryVerifiesWithoutPins() {
+    Map<String, Object> vars = new LinkedHashMap<>();
+    vars.put("air_gapped", true);
+    vars.put("ollama_nfs_path", "/srv/nfs/models");
+    vars.put("ollama_models", List.of("qwen2.5:0.5b"));
+    Tools.Result result = play(vars);
+    assertThat(result.exitCode()).as("ansible-playbook:%n%s", result.both()).isZero();
+    assertThat(result.stdout()).contains("will not pin manifests to what this staging run wrote");
+    JsonNode ollama = StrictYaml.read(dir.resolve("production-values.yaml")).path("ollama");
+    OllamaValues.checkGate(
+        ollama,
+        new OllamaValues.Expected(List.of("qwen2.5:0.5b"), "/srv/nfs/models", ""),
+        "ollama-airgap/verifier:" + ProductionValuesTest.appVersion());
+  }
+
+  @Test
+  void onlineDeploysOllamaAndPullsThroughIt() {
+    Map<String, Object> vars = new LinkedHashMap<>();
+    vars.put("air_gapped", false);
+    vars.put("enable_chat", true);
+    Tools.Result result = play(vars);
+    assertThat(result.exitCode()).as("ansible-playbook:%n%s", result.both()).isZero();
+
+    JsonNode ollama = StrictYaml.read(dir.resolve("production-values.yaml")).path("ollama");
+    OllamaValues.checkChartKeys(ollama);
+    OllamaValues.checkNoPullsAtStart(ollama);
+    assertThat(ollama.has("initContainers")).as("no gate online").isFalse();
+    assertThat(Files.exists(dir.resolve("staging-values.yaml"))).isFalse();
+
+    Job job = StrictYaml.typed(StrictYaml.read(dir.resolve("online-pull-job.yaml")), Job.class);
+    Container pull = job.getSpec().getTemplate().getSpec().getContainers().get(0);
+    // Open WebUI names its Ollama subchart <release>-ollama; the Job talks to that Service.
+    assertThat(StagerChartTest.env(pull).get("OLLAMA_HOST"))
+        .isEqualTo("http://open-webui-ollama.open-webui.svc:11434");
+    assertThat(String.join(" ", pull.getArgs()))
+        .contains("for model in llama3.2:3b nomic-embed-text:latest; do");
+    assertThat(job.getSpec().getTemplate().getSpec().getAutomountServiceAccountToken()).isFalse();
+  }
+
+  @Test
+  void airGappedWithoutNfsPathFailsAndSaysWhatToSet() {
+    Map<String, Object> vars = new LinkedHashMap<>();
+    vars.put("air_gapped", true);
+    Tools.Result result = play(vars);
+    assertThat(result.exitCode()).isNotZero();
+    assertThat(result.stdout())
+        .contains(
+            "air_gapped is true but ollama_nfs_path is empty. In air-gapped mode production cannot"
+                + " pull models; they are staged onto an NFS export that staging and production"
+                + " both mount. Set ollama_nfs_path to the export's node path (the same on both"
+                + " clusters), e.g. -e ollama_nfs_path=/mnt/nfs/ollama-models, or set air_gapped"
+                + " to false to pull online.");
+    assertThat(dir.resolve("production-values.yaml")).doesNotExist();
+  }
+
+  @Test
+  void modelListWithTwoNamesInOneEntryIsRefused() {
+    Map<String, Object> vars = new LinkedHashMap<>();
+    vars.put("ollama_models", List.of("llama3, mistral"));
+    Tools.Result result = play(vars);
+    assertThat(result.exitCode()).isNotZero();
+    assertThat(result.stdout())
+        .contains("ollama_models must be a non-empty list of model names such as [llama3.2:3b]");
+  }
+
+  private Tools.Result play(Map<String, Object> vars) {
+    Map<String, Object> all = new LinkedHashMap<>(vars);
+    all.put("ollama_render_dir", dir.toString());
+    Path varsFile = dir.resolve("vars.json");
+    try {
+      StrictYaml.JSON.writeValue(varsFile.toFile(), all);
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+    List<String> command = new ArrayList<>();
+    command.addAll(
+        List.of(
+            "env",
+            "ANSIBLE_NOCOLOR=1",
+            "ANSIBLE_LOCALHOST_WARNING=false",
+            "ANSIBLE_INVENTORY_UNPARSED_WARNING=false",
+            "ANSIBLE_RETRY_FILES_ENABLED=false",
+            Tools.ansiblePlaybook(),
+            "-i",
+            "localhost,",
+            playbook(),
+            "-e",
+            "@" + varsFile));
+    return Tools.run(command, 300);
+  }
+
+  private static String playbook() {
+    return Tools.k8sDir().resolve("ansible/pull_models.yaml").toString();
+  }
+}
