@@ -306,7 +306,14 @@ class RegistryDriverTest {
             StageException.class,
             e -> {
               assertThat(e.reason()).isEqualTo(Reason.MANIFEST_INVALID);
-              assertThat(e.getMessage()).contains("invalid manifest: not valid JSON");
+              assertThat(e.getMessage())
+                  .isEqualTo(
+                      "manifest of "
+                          + m.name()
+                          + " from "
+                          + registry.baseUrl()
+                          + "/v2/library/m/manifests/1: invalid manifest: not a JSON object: it"
+                          + " starts with '<' at offset 0, expected '{'");
             });
     assertThat(store.resolve("manifests")).doesNotExist();
   }

@@ -74,8 +74,7 @@ class RegistryRealPartsTest {
     assertThat(layout.manifest(m.name())).hasBinaryContent(m.manifestBytes());
     BlobChecker checker = new BlobChecker(layout);
     for (Descriptor d : m.manifest().blobs().values()) {
-      assertThat(layout.blob(d.digest()))
-          .hasSameBinaryContentAs(origin.blobFile(d.digest()));
+      assertThat(layout.blob(d.digest())).hasSameBinaryContentAs(origin.blobFile(d.digest()));
       assertThat(checker.check(d.digest(), d.size(), true, n -> {}).status())
           .isEqualTo(BlobStatus.OK);
     }
@@ -104,8 +103,7 @@ class RegistryRealPartsTest {
   }
 
   @Test
-  void stage_throughCdnRedirect_sharedBlobFetchedOnceAndNoAuthorizationAtTheCdn()
-      throws Exception {
+  void stage_throughCdnRedirect_sharedBlobFetchedOnceAndNoAuthorizationAtTheCdn() throws Exception {
     RegistryWithCdn r = fixtures.registryWithCdn(b -> b.fault("/", Fault.rejectAuthorization()));
     SyntheticModel a = model(r.registryUrl(), "library/a:1", 3, 2_000_000);
     SyntheticModel b = model(r.registryUrl(), "team/b:2", 3, 2_000_000);
@@ -153,8 +151,7 @@ class RegistryRealPartsTest {
 
     assertThatThrownBy(() -> stage(m))
         .isInstanceOfSatisfying(
-            StageException.class,
-            e -> assertThat(e.reason()).isEqualTo(Reason.DIGEST_MISMATCH));
+            StageException.class, e -> assertThat(e.reason()).isEqualTo(Reason.DIGEST_MISMATCH));
     StoreLayout layout = new StoreLayout(store);
     assertThat(layout.manifest(m.name())).doesNotExist();
     try (Stream<Path> blobs = Files.list(layout.blobsDir());
@@ -168,7 +165,9 @@ class RegistryRealPartsTest {
   void stage_manifest503WithRetryAfter_retriesAndSucceeds() throws Exception {
     LocalRegistry registry = fixtures.registry();
     Nginx proxy =
-        fixtures.nginx(b -> b.proxy(registry).fault("/v2/library/m/manifests/", Fault.unavailable(1).times(2)));
+        fixtures.nginx(
+            b ->
+                b.proxy(registry).fault("/v2/library/m/manifests/", Fault.unavailable(1).times(2)));
     SyntheticModel m = model(proxy.baseUrl(), "library/m:1", 6, 100_000);
     registry.push(m);
 
@@ -215,13 +214,16 @@ class RegistryRealPartsTest {
     assertThat(second.exitValue()).as(Files.readString(store.resolve("second.log"))).isZero();
 
     long sent = r.cdn().bodyBytesSent(CDN_BLOBS + "sha256/" + weights.hex().substring(0, 2));
-    System.out.printf("kill-resume via nginx: %d body bytes for a %d byte blob = %.3fx%n", sent, size, (double) sent / size);
+    System.out.printf(
+        "kill-resume via nginx: %d body bytes for a %d byte blob = %.3fx%n",
+        sent, size, (double) sent / size);
     assertThat(sent).isLessThanOrEqualTo(size + size / 4);
     StoreLayout layout = new StoreLayout(models);
     assertThat(layout.manifest(m.name())).hasBinaryContent(m.manifestBytes());
     BlobChecker checker = new BlobChecker(layout);
     for (Descriptor d : m.manifest().blobs().values()) {
-      assertThat(checker.check(d.digest(), d.size(), true, n -> {}).status()).isEqualTo(BlobStatus.OK);
+      assertThat(checker.check(d.digest(), d.size(), true, n -> {}).status())
+          .isEqualTo(BlobStatus.OK);
     }
   }
 
@@ -238,5 +240,4 @@ class RegistryRealPartsTest {
       return 0;
     }
   }
-
 }
