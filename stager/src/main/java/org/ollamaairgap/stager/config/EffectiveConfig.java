@@ -1,0 +1,62 @@
+package org.ollamaairgap.stager.config;
+
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.quarkus.runtime.configuration.MemorySize;
+import io.quarkus.runtime.configuration.MemorySizeConverter;
+import io.quarkus.runtime.configuration.PathConverter;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.microprofile.config.spi.ConfigSource;
+import org.ollamaairgap.common.cli.Option;
+import org.ollamaairgap.common.cli.UsageException;
+
+/**
+ * The stager's configuration as the run sees it: the command line's properties layered over every
+ * source Quarkus already has (environment, {@code application.properties}, defaults). Quarkus reads
+ * its configuration before {@code run(args)} sees the arguments, so the flags cannot simply be one
+ * more source; this builds a second view with them on top.
+ */
+public final class EffectiveConfig {
+  /** Above every Quarkus source: a flag beats its environment variable. */
+  static final int COMMAND_LINE_ORDINAL = 1_000;
+
+  private final SmallRyeConfig base;
+
+  public EffectiveConfig(SmallRyeConfig base) {
+    this.base = base;
+  }
+
+  /** The configuration with these command-line properties; a bad value is a usage error. */
+  public StagerConfig with(Map<String, String> commandLine) throws UsageException {
+    List<ConfigSource> sources = new ArrayList<>();
+    base.getConfigSources().forEach(sources::add);
+    sources.add(new PropertiesConfigSource(commandLine, "command line", COMMAND_LINE_ORDINAL));
+    try {
+      SmallRyeConfig config =
+          new SmallRyeConfigBuilder()
+              .withSources(sources)
+              .addDefaultInterceptors()
+              .withConverter(Duration.class, 200, new DurationConverter())
+              .withConverter(Path.class, 200, new PathConverter())
+              .withConverter(MemorySize.class, 200, new MemorySizeConverter())
+              .withMapping(StagerConfig.class)
+              .withValidateUnknown(false)
+              .build();
+      return config.getConfigMapping(StagerConfig.class);
+    } catch (RuntimeException e) {
+      // SmallRye names the property and the bad value; keep its words, drop the stack.
+      throw new UsageException("invalid configuration: " + e.getMessage(), e);
+    }
+  }
+
+  /** The value in force for an option before any flag, for {@code --help}; null if none. */
+  public String current(Option option) {
+    return base.getConfigValue(option.property()).getValue();
+  }
+}

@@ -1,0 +1,19 @@
+package org.ollamaairgap.stager.driver;
+
+import org.ollamaairgap.common.store.StoreLayout;
+import org.ollamaairgap.stager.config.StagerConfig;
+
+/**
+ * Makes one kind of {@link Driver}: a CDI bean per driver, found by {@link #name()} (the value of
+ * {@code --driver}). Adding a driver means adding a bean; tests add a fake one the same way.
+ */
+public interface DriverProvider {
+  /** The {@code --driver} value that selects this driver. */
+  String name();
+
+  /**
+   * Opens a driver for this run. Called after the names were validated and the store proved
+   * writable; may start processes or connections, which {@link Driver#close()} ends.
+   */
+  Driver open(StagerConfig config, StoreLayout layout) throws StageException;
+}
