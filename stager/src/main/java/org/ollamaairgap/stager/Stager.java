@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.ConfigProvider;
+import org.eclipse.microprofile.health.Liveness;
 import org.jboss.logging.Logger;
 import org.ollamaairgap.common.cli.CommandLine;
 import org.ollamaairgap.common.cli.UsageException;
@@ -52,7 +53,11 @@ public class Stager {
   // Held for the life of the app: the gauges read through it.
   private PullMetrics metrics;
 
-  Stager(MeterRegistry registry, Drivers drivers, StallLiveness liveness, ObjectMapper json) {
+  Stager(
+      MeterRegistry registry,
+      Drivers drivers,
+      @Liveness StallLiveness liveness,
+      ObjectMapper json) {
     this.registry = registry;
     this.drivers = drivers;
     this.liveness = liveness;
@@ -124,13 +129,11 @@ public class Stager {
     } finally {
       ticker.shutdownNow();
     }
-    int exit = result.exitCode();
-    String reason = result.reason();
-    if (config.report().isPresent() && exit != RunResult.USAGE) {
+    Summary summary = summary(config, started, result);
+    if (config.report().isPresent() && summary.exitCode() != RunResult.USAGE) {
       Path file = config.report().get();
-      Summary draft = summary(config, started, exit, reason, result);
       try {
-        writer.writeReport(draft, file);
+        writer.writeReport(summary, file);
       } catch (IOException e) {
         String problem =
             "cannot write the report to "
@@ -139,23 +142,21 @@ public class Stager {
                 + e
                 + "); check that its directory exists and is writable (--report / STAGER_REPORT)";
         LOG.error(problem);
-        if (exit == RunResult.OK) {
-          exit = RunResult.ENVIRONMENT;
-          reason = problem;
+        if (summary.exitCode() == RunResult.OK) {
+          summary = summary.with(RunResult.ENVIRONMENT, problem);
         }
       }
     }
-    writer.print(summary(config, started, exit, reason, result));
-    writer.writeTerminationLog(reason, config.terminationLog());
-    return exit;
+    writer.print(summary);
+    writer.writeTerminationLog(summary.reason(), config.terminationLog());
+    return summary.exitCode();
   }
 
-  private Summary summary(
-      StagerConfig config, Instant started, int exit, String reason, RunResult result) {
+  private Summary summary(StagerConfig config, Instant started, RunResult result) {
     return new Summary(
-        Summary.outcome(exit),
-        exit,
-        reason,
+        Summary.outcome(result.exitCode()),
+        result.exitCode(),
+        result.reason(),
         config.modelsDir().toAbsolutePath().toString(),
         config.driver(),
         started.toString(),

@@ -1,11 +1,13 @@
 package org.ollamaairgap.stager;
 
+import io.quarkus.runtime.ApplicationLifecycleManager;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import io.quarkus.runtime.configuration.ConfigurationException;
 import io.smallrye.config.ConfigValidationException;
 import jakarta.inject.Inject;
+import java.util.function.BiConsumer;
 
 /** Entry point of the staging Job: everything happens in {@link Stager}. */
 @QuarkusMain
@@ -18,18 +20,21 @@ public class StagerMain implements QuarkusApplication {
    * any other start-up failure (the management port taken) is the environment, exit 3.
    */
   public static void main(String... args) {
+    BiConsumer<Integer, Throwable> standard =
+        ApplicationLifecycleManager.getDefaultExitCodeHandler();
     Quarkus.run(
         StagerMain.class,
         (exitCode, failure) -> {
-          if (failure != null) {
-            boolean config = isConfiguration(failure);
-            System.err.println(
-                "stager: "
-                    + (config ? "invalid configuration: " : "cannot start: ")
-                    + failure.getMessage());
-            System.exit(config ? 2 : 3);
+          if (failure == null) {
+            standard.accept(exitCode, null);
+            return;
           }
-          System.exit(exitCode);
+          boolean config = isConfiguration(failure);
+          System.err.println(
+              "stager: "
+                  + (config ? "invalid configuration: " : "cannot start: ")
+                  + failure.getMessage());
+          standard.accept(config ? 2 : 3, failure);
         },
         args);
   }

@@ -34,29 +34,38 @@ public final class EffectiveConfig {
 
   /** The configuration with these command-line properties; a bad value is a usage error. */
   public StagerConfig with(Map<String, String> commandLine) throws UsageException {
-    List<ConfigSource> sources = new ArrayList<>();
-    base.getConfigSources().forEach(sources::add);
-    sources.add(new PropertiesConfigSource(commandLine, "command line", COMMAND_LINE_ORDINAL));
     try {
-      SmallRyeConfig config =
-          new SmallRyeConfigBuilder()
-              .withSources(sources)
-              .addDefaultInterceptors()
-              .withConverter(Duration.class, 200, new DurationConverter())
-              .withConverter(Path.class, 200, new PathConverter())
-              .withConverter(MemorySize.class, 200, new MemorySizeConverter())
-              .withMapping(StagerConfig.class)
-              .withValidateUnknown(false)
-              .build();
-      return config.getConfigMapping(StagerConfig.class);
+      return build(commandLine).getConfigMapping(StagerConfig.class);
     } catch (RuntimeException e) {
       // SmallRye names the property and the bad value; keep its words, drop the stack.
       throw new UsageException("invalid configuration: " + e.getMessage(), e);
     }
   }
 
-  /** The value in force for an option before any flag, for {@code --help}; null if none. */
+  /**
+   * The value in force for an option before any flag, for {@code --help}: from the environment,
+   * {@code application.properties} or the mapping's default; null if none.
+   */
   public String current(Option option) {
-    return base.getConfigValue(option.property()).getValue();
+    try {
+      return build(Map.of()).getConfigValue(option.property()).getValue();
+    } catch (RuntimeException e) {
+      return "(invalid: " + e.getMessage() + ")";
+    }
+  }
+
+  private SmallRyeConfig build(Map<String, String> commandLine) {
+    List<ConfigSource> sources = new ArrayList<>();
+    base.getConfigSources().forEach(sources::add);
+    sources.add(new PropertiesConfigSource(commandLine, "command line", COMMAND_LINE_ORDINAL));
+    return new SmallRyeConfigBuilder()
+        .withSources(sources)
+        .addDefaultInterceptors()
+        .withConverter(Duration.class, 200, new DurationConverter())
+        .withConverter(Path.class, 200, new PathConverter())
+        .withConverter(MemorySize.class, 200, new MemorySizeConverter())
+        .withMapping(StagerConfig.class)
+        .withValidateUnknown(false)
+        .build();
   }
 }

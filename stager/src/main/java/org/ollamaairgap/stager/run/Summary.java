@@ -26,6 +26,12 @@ public record Summary(
     double durationSeconds,
     List<ModelReport> models) {
 
+  /** The same summary with another exit code and reason. */
+  public Summary with(int exitCode, String reason) {
+    return new Summary(
+        outcome(exitCode), exitCode, reason, modelsDir, driver, startedAt, durationSeconds, models);
+  }
+
   /** The outcome word for an exit code. */
   public static String outcome(int exitCode) {
     return switch (exitCode) {
