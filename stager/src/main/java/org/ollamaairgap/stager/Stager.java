@@ -120,13 +120,15 @@ public class Stager {
               return thread;
             });
     long interval = config.progressInterval().toMillis();
-    ticker.scheduleAtFixedRate(progress::tick, interval, interval, TimeUnit.MILLISECONDS);
+    var ticks =
+        ticker.scheduleAtFixedRate(progress::tick, interval, interval, TimeUnit.MILLISECONDS);
     RunResult result;
     try {
       result =
           new StagingRun(layout, tracker, metrics)
               .run(config.models().orElse(List.of()), () -> provider.open(config, layout));
     } finally {
+      ticks.cancel(false);
       ticker.shutdownNow();
     }
     Summary summary = summary(config, started, result);

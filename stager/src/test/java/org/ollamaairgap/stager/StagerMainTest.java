@@ -72,7 +72,7 @@ class StagerMainTest {
 
     assertThat(result.exitCode()).isEqualTo(2);
     assertThat(result.getOutput())
-        .contains("the ollama driver is not available in this build yet (use --driver fake)");
+        .contains("the ollama driver is not available in this build yet; use --driver fake");
     assertThat(models).doesNotExist();
   }
 

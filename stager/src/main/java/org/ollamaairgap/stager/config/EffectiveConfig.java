@@ -4,6 +4,7 @@ import io.quarkus.runtime.configuration.DurationConverter;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.runtime.configuration.MemorySizeConverter;
 import io.quarkus.runtime.configuration.PathConverter;
+import io.smallrye.config.ConfigValidationException;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -36,8 +37,15 @@ public final class EffectiveConfig {
   public StagerConfig with(Map<String, String> commandLine) throws UsageException {
     try {
       return build(commandLine).getConfigMapping(StagerConfig.class);
-    } catch (RuntimeException e) {
+    } catch (ConfigValidationException e) {
       // SmallRye names the property and the bad value; keep its words, drop the stack.
+      List<String> problems = new ArrayList<>();
+      for (int i = 0; i < e.getProblemCount(); i++) {
+        problems.add(e.getProblem(i).getMessage().replaceFirst("^java\\.lang\\.\\w+: ", ""));
+      }
+      throw new UsageException(
+          "invalid configuration: " + String.join("; ", problems) + "; see stager --help", e);
+    } catch (RuntimeException e) {
       throw new UsageException("invalid configuration: " + e.getMessage(), e);
     }
   }

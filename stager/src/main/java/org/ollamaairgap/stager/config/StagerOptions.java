@@ -122,11 +122,12 @@ public final class StagerOptions {
   public static CommandLine commandLine() {
     return new CommandLine(
         "stager",
-        "Stages Ollama models into an Ollama store (OLLAMA_MODELS), verifies every blob they\n"
-            + "reference, and serves /q/metrics and /q/health on port 9000 while it works.\n"
-            + "Exit codes: 0 all staged and verified, 1 a model failed, 2 bad usage or\n"
-            + "configuration (nothing touched), 3 environment problem (target not writable, out of\n"
-            + "space, Ollama not ready).",
+        """
+        Stages Ollama models into an Ollama store (OLLAMA_MODELS), verifies every blob they
+        reference, and serves /q/metrics and /q/health on port 9000 while it works.
+        Exit codes: 0 all staged and verified, 1 a model failed, 2 bad usage or
+        configuration (nothing touched), 3 environment problem (target not writable, out of
+        space, Ollama not ready).""",
         ALL,
         MODELS);
   }

@@ -31,11 +31,11 @@ public class Drivers {
     providers.forEach(p -> available.add(p.name()));
     String choices =
         available.isEmpty()
-            ? "none yet"
+            ? "this build has no driver at all"
             : "use --driver " + String.join(" or --driver ", available);
     if (CONTRACT.contains(wanted)) {
       throw new UsageException(
-          "the " + wanted + " driver is not available in this build yet (" + choices + ")");
+          "the " + wanted + " driver is not available in this build yet; " + choices);
     }
     throw new UsageException(
         "unknown driver '" + name + "' (--driver / STAGER_DRIVER): " + choices);

@@ -65,7 +65,7 @@ public final class PullMetrics implements PullListener {
 
   @Override
   public void transferred(ModelName model, long bytes) {
-    meters(model).transferred().increment(bytes);
+    meters(model).transferred().increment((double) bytes);
   }
 
   @Override
@@ -79,12 +79,12 @@ public final class PullMetrics implements PullListener {
 
   private Meters register(ModelProgress progress) {
     String label = progress.label();
-    Gauge.builder("stager.model.size.bytes", progress, ModelProgress::size)
+    Gauge.builder("stager.model.size.bytes", progress, p -> (double) p.size())
         .description("Total bytes of the model (config and layers), once known")
         .tag("model", label)
         .strongReference(true)
         .register(registry);
-    Gauge.builder("stager.model.completed.bytes", progress, ModelProgress::completed)
+    Gauge.builder("stager.model.completed.bytes", progress, p -> (double) p.completed())
         .description("Bytes of the model present and accounted for")
         .tag("model", label)
         .strongReference(true)

@@ -18,6 +18,8 @@ import org.ollamaairgap.stager.testing.Scrape;
 import org.ollamaairgap.stager.testing.TestClock;
 
 /** The series as Prometheus scrapes them: names, labels and values are the contract. */
+// Quarkus 3.33 ships the simpleclient-based registry, deprecated upstream but what /q/metrics uses.
+@SuppressWarnings("deprecation")
 class PullMetricsTest {
   private final TestClock clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
   private final PrometheusMeterRegistry registry =

@@ -197,7 +197,7 @@ class StagingRunTest {
   void run_readOnlyTarget_exits3WithPathAndFix() throws Exception {
     Path root = Files.createDirectories(tmp.resolve("models"));
     try (var mount = Mounts.readOnly(root)) {
-      RunResult result = run(root, "ok-a:1", "ok-b:1");
+      RunResult result = run(mount.dir(), "ok-a:1", "ok-b:1");
 
       assertThat(result.exitCode()).isEqualTo(3);
       assertThat(result.reason())
@@ -215,7 +215,7 @@ class StagingRunTest {
   void run_notEnoughSpace_exits3BeforeDownloadingWithTheNumbers() throws Exception {
     Path root = Files.createDirectories(tmp.resolve("models"));
     try (var mount = Mounts.tmpfs(root, "1m")) {
-      RunResult result = run(root, "ok-big:1", "ok-a:1");
+      RunResult result = run(mount.dir(), "ok-big:1", "ok-a:1");
 
       assertThat(result.exitCode()).isEqualTo(3);
       assertThat(result.reason())
@@ -238,7 +238,7 @@ class StagingRunTest {
     Path root = Files.createDirectories(tmp.resolve("models"));
     try (var mount = Mounts.tmpfs(root, "1m")) {
       // "unsized": the size is unknown before the pull, as with the ollama driver.
-      RunResult result = run(root, "big-unsized:1", "ok-a:1");
+      RunResult result = run(mount.dir(), "big-unsized:1", "ok-a:1");
 
       assertThat(result.exitCode()).isEqualTo(3);
       assertThat(result.reason()).startsWith("out of space: ").contains("No space left on device");

@@ -173,7 +173,7 @@ public final class FakeDriver implements Driver {
   }
 
   static boolean has(ModelName name, String word) {
-    for (String part : name.model().toLowerCase(Locale.ROOT).split("-")) {
+    for (String part : name.model().toLowerCase(Locale.ROOT).split("-", -1)) {
       if (part.equals(word)) {
         return true;
       }

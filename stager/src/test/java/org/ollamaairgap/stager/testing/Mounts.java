@@ -19,8 +19,12 @@ public final class Mounts {
   /** A mount to undo. */
   public record Mount(Path dir) implements AutoCloseable {
     @Override
-    public void close() throws IOException, InterruptedException {
-      run("umount", "-l", dir.toString());
+    public void close() throws IOException {
+      try {
+        run("umount", "-l", dir.toString());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

@@ -17,7 +17,7 @@ public final class Scrape {
 
   public static Map<String, Double> parse(String text) {
     Map<String, Double> series = new LinkedHashMap<>();
-    for (String line : text.split("\n")) {
+    for (String line : text.split("\n", -1)) {
       Matcher m = LINE.matcher(line.strip());
       if (!m.matches()) {
         continue;
