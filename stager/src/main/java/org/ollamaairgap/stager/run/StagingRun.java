@@ -99,6 +99,11 @@ public final class StagingRun {
       try {
         entry.resolved = driver.resolve(entry.name);
         entry.resolved.ifPresent(manifest -> announce(entry.name, manifest));
+        if (entry.resolved.isEmpty()) {
+          LOG.infof(
+              "%s: size unknown until it is pulled; the free-space check cannot include it",
+              entry.name.displayShortest());
+        }
       } catch (StageException e) {
         if (e.reason().environment()) {
           throw e;
