@@ -109,6 +109,9 @@ public final class StagingRun {
           throw e;
         }
         fail(entry, e.getMessage());
+      } catch (RuntimeException e) {
+        LOG.errorf(e, "%s: unexpected error in the driver", entry.name.displayShortest());
+        fail(entry, "unexpected error: " + e);
       }
     }
   }
@@ -158,7 +161,9 @@ public final class StagingRun {
     } catch (StageException e) {
       fail(entry, e.getMessage());
       if (e.reason().environment()) {
-        throw e;
+        // The run stops: say which model hit it, the driver's words say what and where.
+        throw new StageException(
+            e.reason(), model.displayShortest() + ": " + e.getMessage(), e.getCause());
       }
     } catch (RuntimeException e) {
       // A driver bug must not take the other models down; the stack goes to the log.

@@ -241,7 +241,9 @@ class StagingRunTest {
       RunResult result = run(mount.dir(), "big-unsized:1", "ok-a:1");
 
       assertThat(result.exitCode()).isEqualTo(3);
-      assertThat(result.reason()).startsWith("out of space: ").contains("No space left on device");
+      assertThat(result.reason())
+          .startsWith("big-unsized:1: out of space: ")
+          .contains("No space left on device");
       assertThat(result.models())
           .extracting(ModelReport::outcome)
           .containsExactly("failed", "skipped");
