@@ -83,6 +83,7 @@ public class Stager {
       config = effective.with(parsed.properties());
       validate(config);
       provider = drivers.select(config.driver());
+      provider.check(config);
     } catch (UsageException e) {
       LOG.error(e.getMessage());
       Summary summary =

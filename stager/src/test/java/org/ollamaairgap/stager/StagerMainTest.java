@@ -43,7 +43,7 @@ class StagerMainTest {
         .contains("env STAGER_LINGER; default: 30s\n")
         .contains("env STAGER_PROGRESS_INTERVAL; default: 10s\n")
         .contains("env STAGER_TERMINATION_LOG; default: /dev/termination-log\n")
-        .contains("env STAGER_PARTS; default: 4\n")
+        .contains("env STAGER_PARTS; default: 16\n")
         .contains("env STAGER_REPORT; default: (none)\n")
         .contains("env OLLAMA_MODELS; default: " + System.getProperty("user.home"));
   }

@@ -66,13 +66,12 @@ public interface StagerConfig {
   /** Registry driver: the HTTPS proxy, {@code http://host:port}; defaults to HTTPS_PROXY. */
   Optional<String> httpsProxy();
 
-  /** Registry driver: parts of one blob downloaded in parallel. */
-  @WithDefault("4")
+  /** Registry driver: parts of one blob downloaded in parallel (Ollama uses 16). */
+  @WithDefault("16")
   int parts();
 
-  /** Registry driver: size of one part. */
-  @WithDefault("100M")
-  MemorySize partSize();
+  /** Registry driver: size of one part; none for Ollama's rule (size/16 within 100 MB-1 GB). */
+  Optional<MemorySize> partSize();
 
   /** Registry driver: bandwidth limit in bytes per second for the whole run; none for no limit. */
   Optional<MemorySize> maxBandwidth();

@@ -102,7 +102,7 @@ public final class StagerOptions {
               "stager.part-size",
               "STAGER_PART_SIZE",
               "SIZE",
-              "registry driver: size of one part (e.g. 100M)."),
+              "registry driver: size of one part (e.g. 100M); none: size/16 within 100 MB-1 GB."),
           Option.value(
               "--max-bandwidth",
               "stager.max-bandwidth",

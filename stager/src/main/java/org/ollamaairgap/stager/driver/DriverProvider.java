@@ -1,5 +1,6 @@
 package org.ollamaairgap.stager.driver;
 
+import org.ollamaairgap.common.cli.UsageException;
 import org.ollamaairgap.common.store.StoreLayout;
 import org.ollamaairgap.stager.config.StagerConfig;
 
@@ -10,6 +11,12 @@ import org.ollamaairgap.stager.config.StagerConfig;
 public interface DriverProvider {
   /** The {@code --driver} value that selects this driver. */
   String name();
+
+  /**
+   * Checks the driver's options before anything is touched, so a bad one exits 2 (a mirror that is
+   * not a URL, say). The default accepts everything.
+   */
+  default void check(StagerConfig config) throws UsageException {}
 
   /**
    * Opens a driver for this run. Called after the names were validated and the store proved

@@ -41,7 +41,7 @@ class EffectiveConfigTest {
     assertThat(config.models()).contains(List.of("a:1", "b"));
     assertThat(config.driver()).isEqualTo("ollama");
     assertThat(config.progressInterval()).isEqualTo(Duration.ofSeconds(10));
-    assertThat(config.partSize().asLongValue()).isEqualTo(100L * 1024 * 1024);
+    assertThat(config.partSize()).isEmpty();
     assertThat(config.report()).isEmpty();
   }
 
@@ -58,7 +58,7 @@ class EffectiveConfigTest {
   void current_showsWhatIsInForceBeforeFlags() {
     assertThat(effective.current(option("--stall-timeout"))).isEqualTo("10m");
     assertThat(effective.current(option("--models-dir"))).isEqualTo("/nfs/models");
-    assertThat(effective.current(option("--parts"))).isEqualTo("4");
+    assertThat(effective.current(option("--parts"))).isEqualTo("16");
     assertThat(effective.current(option("--report"))).isNull();
   }
 
