@@ -17,8 +17,8 @@
 #
 # Parameters (environment):
 #   CHECK_MGMT_PORT   management port the stager serves on (default 9000, the contract's)
-#   CHECK_STAGER_LINGER     how long the stager lingers after its run (default 20s)
-#   CHECK_BAD_MODEL  a model name the stager must reject with exit 2 (default "Bad Name!")
+#   CHECK_STAGER_LINGER  how long the stager lingers after its run (default 20s)
+#   CHECK_BAD_MODEL   a model name the stager must reject with exit 2 (default "Bad Name!")
 #   CHECK_TLS_URL     an https URL to reach from inside each image with the JDK HTTP client
 #                     (TLS, CA store, EC suites); unset: skipped. CHECK_TRUSTSTORE: a JKS/PKCS12
 #                     trust store to use for it instead of the image's (e.g. behind a TLS proxy)
