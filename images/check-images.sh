@@ -13,7 +13,8 @@
 # from a registry this script starts on loopback (Debian's docker-registry), serves
 # /q/health/{live,ready} and /q/metrics (stager_models) on the management port while it
 # lingers, exits 0 and leaves the manifest and blobs byte for byte in the store; exits 2 on a
-# bad model name and 3 on a read-only target.
+# bad model name and 3 on a read-only target. With both images: the verifier image accepts the
+# store the stager image wrote (--require the staged model: 0; a model not staged: 1).
 #
 # Parameters (environment):
 #   CHECK_MGMT_PORT   management port the stager serves on (default 9000, the contract's)
@@ -285,6 +286,7 @@ for app in "${apps[@]}"; do
       else
         fail "no manifest byte for byte under $target/manifests: $(find "$target" | head -20)"
       fi
+      [[ $rc -eq 0 ]] && staged_model=$model
       summary=$(grep -m1 '^{"outcome"' <<<"$out" || true)
       [[ -n "$summary" ]] && pass "summary line: $(cut -c1-100 <<<"$summary")..." || fail "no JSON summary line on stdout: $out"
       # --linger 0: these runs only check the exit code (the linger itself is checked above).
@@ -300,8 +302,31 @@ for app in "${apps[@]}"; do
       registry_pid=""
       ;;
   esac
-  buildah umount "$ctr" >/dev/null
+  if [[ "$app" == verifier ]]; then
+    # Kept mounted for the last check: the verifier on the store the stager wrote.
+    verifier_ctr=$ctr
+    verifier_ro=("${ro_mounts[@]}")
+    verifier_entrypoint=("${entrypoint[@]}")
+  else
+    buildah umount "$ctr" >/dev/null
+  fi
 done
+
+# The air-gap path end to end: what the stager image staged, the verifier image accepts.
+if [[ -n "${verifier_ctr:-}" && -n "${staged_model:-}" ]]; then
+  echo "== stager -> verifier"
+  ctr=$verifier_ctr
+  ro_mounts=("${verifier_ro[@]}")
+  entrypoint=("${verifier_entrypoint[@]}")
+  extra_mounts=(-v "$target:/models:ro")
+  run_image 120 --models-dir /models --require "$staged_model"
+  if [[ $rc -eq 0 ]]; then pass "verifier accepts the stager's store with --require $staged_model: exit 0"
+  else fail "verifier on the stager's store with --require $staged_model: exit $rc, expected 0; output:"$'\n'"$out"; fi
+  absent=${staged_model%/tiny:latest}/absent:latest
+  run_image 120 --models-dir /models --require "$absent"
+  if [[ $rc -eq 1 ]]; then pass "verifier with --require $absent (not staged): exit 1"
+  else fail "verifier with --require $absent (not staged): exit $rc, expected 1; output:"$'\n'"$out"; fi
+fi
 
 echo "== $passes passed, $failures failed"
 [[ $failures -eq 0 ]]
