@@ -7,22 +7,23 @@
 # Per image: the archive's name/tag; a numeric non-root USER; no shell; the JRE starts; every
 # directory of the image read-only and the app still working (nothing in the image is
 # writable: each top-level directory is bind-mounted read-only onto itself, and / is owned by
-# root, so this is what readOnlyRootFilesystem gives the pod); `--help` exits 0; the contract's
-# exit codes (DESIGN §3): verifier 0 on a good store, 1 on a damaged one, 3 on a missing one,
-# 2 on a bad option; stager serving /q/health/{live,ready} and /q/metrics on the management port
-# while it lingers, then exiting 0, 2 on a bad model name, 3 on a read-only target.
+# root, so this is what readOnlyRootFilesystem gives the pod); `--help` exits 0 and lists the
+# options, also as another uid; the contract's exit codes (DESIGN §3): verifier 0 on a good
+# store, 1 on a damaged one, 3 on a missing one, 2 on a bad --mode; the stager stages a model
+# from a registry this script starts on loopback (Debian's docker-registry), serves
+# /q/health/{live,ready} and /q/metrics (stager_models) on the management port while it
+# lingers, exits 0 and leaves the manifest and blobs byte for byte in the store; exits 2 on a
+# bad model name and 3 on a read-only target. With both images: the verifier image accepts the
+# store the stager image wrote (--require the staged model: 0; a model not staged: 1).
 #
 # Parameters (environment):
 #   CHECK_MGMT_PORT   management port the stager serves on (default 9000, the contract's)
-#   STAGER_LINGER_ARGS  arguments that make the stager do no work and linger
-#                     (default: "--models-dir /models --linger 20s", no models)
-#   STAGER_BAD_MODEL  a model name the stager must reject with exit 2 (default "Bad Name!")
+#   CHECK_STAGER_LINGER  how long the stager lingers after its run (default 20s)
+#   CHECK_BAD_MODEL   a model name the stager must reject with exit 2 (default "Bad Name!")
 #   CHECK_TLS_URL     an https URL to reach from inside each image with the JDK HTTP client
 #                     (TLS, CA store, EC suites); unset: skipped. CHECK_TRUSTSTORE: a JKS/PKCS12
 #                     trust store to use for it instead of the image's (e.g. behind a TLS proxy)
-#   STRICT=1          fail instead of reporting PENDING for app features not implemented yet
-# Exit status: 0 all checks passed (PENDING ones allowed unless STRICT=1), 1 a check failed,
-# 2 bad usage, 3 missing tools or archives.
+# Exit status: 0 all checks passed, 1 a check failed, 2 bad usage, 3 missing tools or archives.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -42,31 +43,31 @@ if [[ -z "$version" ]]; then
   version=$(sed -n 's:^  <version>\(.*\)</version>$:\1:p' "$root/pom.xml" | head -1)
 fi
 mgmt_port=${CHECK_MGMT_PORT:-9000}
-stager_linger_args=${STAGER_LINGER_ARGS:---models-dir /models --linger 20s}
-stager_bad_model=${STAGER_BAD_MODEL:-Bad Name!}
-strict=${STRICT:-0}
+stager_linger=${CHECK_STAGER_LINGER:-20s}
+stager_bad_model=${CHECK_BAD_MODEL:-Bad Name!}
 
-for tool in buildah jq javac curl sha256sum; do
-  command -v "$tool" >/dev/null || { echo "check-images: $tool not found (Debian: apt-get install -y buildah jq curl openjdk-17-jdk-headless)" >&2; exit 3; }
+for tool in buildah jq javac curl sha256sum python3; do
+  command -v "$tool" >/dev/null || { echo "check-images: $tool not found (Debian: apt-get install -y buildah jq curl python3 openjdk-17-jdk-headless)" >&2; exit 3; }
 done
+if [[ " ${apps[*]} " == *" stager "* ]] && ! command -v docker-registry >/dev/null; then
+  echo "check-images: docker-registry not found; the stager check stages a model from it (Debian: apt-get install -y --no-install-recommends docker-registry)" >&2
+  exit 3
+fi
 
 work=$(mktemp -d /tmp/check-images.XXXXXX)
 containers=()
+registry_pid=""
 cleanup() {
   for c in "${containers[@]}"; do buildah rm "$c" >/dev/null 2>&1 || true; done
+  [[ -z "$registry_pid" ]] || kill "$registry_pid" 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
 
 failures=0
-pending=0
-pass() { echo "  PASS  $*"; }
+passes=0
+pass() { echo "  PASS  $*"; passes=$((passes + 1)); }
 fail() { echo "  FAIL  $*"; failures=$((failures + 1)); }
-# TODO(lead): remove once both apps implement the contract (--help, exit codes, metrics);
-# until then a skeleton app that ignores its arguments is reported PENDING instead of FAIL.
-pending() {
-  if [[ "$strict" == 1 ]]; then fail "$*"; else echo "  PENDING  $* (app not implemented yet)"; pending=$((pending + 1)); fi
-}
 
 javac --release 17 -d "$work/probe" "$here/probe/ImageProbe.java"
 
@@ -156,12 +157,9 @@ for app in "${apps[@]}"; do
   if [[ $rc -ne 0 ]]; then
     fail "--help exits $rc, expected 0: $out"
   elif grep -q -- '--models-dir' <<<"$out"; then
-    pass "--help exits 0 and lists --models-dir"
-    implemented=1
+    pass "--help exits 0 and lists --models-dir (read-only root, JRE modules sufficient)"
   else
-    pass "--help exits 0 (read-only root, JRE modules sufficient to start Quarkus)"
-    pending "--help lists the options"
-    implemented=0
+    fail "--help exits 0 but does not list --models-dir: $out"
   fi
   # Kubernetes may run the image as another uid (the Helm values set runAsUser; OpenShift picks
   # one): nothing in the image may depend on being 65532 or on an /etc/passwd entry.
@@ -177,7 +175,6 @@ for app in "${apps[@]}"; do
   expect() {
     local what=$1 want_rc=$2
     if [[ $rc -eq $want_rc ]]; then pass "$what: exit $rc"
-    elif [[ $implemented -eq 0 ]]; then pending "$what: exit $rc, expected $want_rc"
     else fail "$what: exit $rc, expected $want_rc; output:"$'\n'"$out"; fi
   }
 
@@ -195,6 +192,8 @@ for app in "${apps[@]}"; do
       extra_mounts=(-v "$bad:/models:ro")
       run_image 120 --models-dir /models
       expect "verifier on a damaged store" 1
+      grep -q "sha256:$layer" <<<"$out" && pass "the damaged blob is named: $(grep -m1 "sha256:$layer" <<<"$out" | cut -c1-140)" ||
+        fail "the verifier's output does not name the damaged blob sha256:$layer: $out"
       extra_mounts=()
       run_image 60 --models-dir /no-such-store
       expect "verifier on a missing store" 3
@@ -202,55 +201,132 @@ for app in "${apps[@]}"; do
       expect "verifier with a bad --mode" 2
       ;;
     stager)
-      target="$work/stager-target"
-      mkdir -p "$target"
-      chown "${user%%:*}" "$target"
       if curl -s -o /dev/null "http://127.0.0.1:$mgmt_port/" 2>/dev/null; then
         fail "port $mgmt_port is already in use on this host; set CHECK_MGMT_PORT or free it"
         continue
       fi
+      # A registry on loopback holding the tiny model, pushed with the plain HTTP API v2.
+      src="$work/src-store"
+      make_store "$src" >/dev/null
+      reg_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+      reg="http://127.0.0.1:$reg_port"
+      mkdir -p "$work/registry"
+      printf 'version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: %s\nhttp:\n  addr: 127.0.0.1:%s\n' \
+        "$work/registry" "$reg_port" >"$work/registry.yml"
+      docker-registry serve "$work/registry.yml" >"$work/registry.log" 2>&1 &
+      registry_pid=$!
+      for _ in $(seq 1 50); do curl -fs -o /dev/null "$reg/v2/" && break; sleep 0.2; done
+      push_ok=1
+      for blob in "$src"/blobs/sha256-*; do
+        digest=sha256:${blob##*/sha256-}
+        loc=$(curl -fsS -X POST -D - -o /dev/null "$reg/v2/library/tiny/blobs/uploads/" | tr -d '\r' | sed -n 's/^[Ll]ocation: //p')
+        [[ "$loc" == http* ]] || loc="$reg$loc"
+        [[ "$loc" == *\?* ]] && sep='&' || sep='?'
+        curl -fsS -o /dev/null -X PUT -H 'Content-Type: application/octet-stream' --data-binary "@$blob" "$loc${sep}digest=$digest" || push_ok=0
+      done
+      manifest="$src/manifests/registry.ollama.ai/library/tiny/latest"
+      curl -fsS -o /dev/null -X PUT -H 'Content-Type: application/vnd.docker.distribution.manifest.v2+json' \
+        --data-binary "@$manifest" "$reg/v2/library/tiny/manifests/latest" || push_ok=0
+      [[ $push_ok -eq 1 ]] && pass "registry on 127.0.0.1:$reg_port holds library/tiny:latest" ||
+        fail "could not push the tiny model to the loopback registry: $(tail -3 "$work/registry.log")"
+      model="127.0.0.1:$reg_port/library/tiny:latest"
+
+      target="$work/stager-target"
+      mkdir -p "$target"
+      chown "${user%%:*}" "$target"
       port_env=()
       [[ "$mgmt_port" == 9000 ]] || port_env=(-e "QUARKUS_MANAGEMENT_PORT=$mgmt_port")
       extra_mounts=(-v "$target:/models" "${port_env[@]}")
-      read -r -a linger_args <<<"$stager_linger_args"
       (
-        run_image 180 "${linger_args[@]}"
+        run_image 180 --models-dir /models --driver registry --insecure --models "$model" --linger "$stager_linger"
         echo "$rc" >"$work/stager.rc"
         printf '%s\n' "$out" >"$work/stager.out"
       ) &
       bg=$!
       ready=""
       for _ in $(seq 1 60); do
-        if curl -fs -o "$work/ready.json" "http://127.0.0.1:$mgmt_port/q/health/ready"; then ready=1; break; fi
-        [[ -e "$work/stager.rc" ]] && break
-        sleep 1
+        # Serving during the linger: once the summary is out the run is over.
+        if [[ -s "$work/stager.out" ]] || ! curl -fs -o "$work/ready.json" "http://127.0.0.1:$mgmt_port/q/health/ready"; then
+          [[ -e "$work/stager.rc" ]] && break
+          sleep 1
+          continue
+        fi
+        ready=1
+        # Give the run (one small model) time to finish, so that the checks below see the linger.
+        for _ in $(seq 1 30); do
+          curl -fs "http://127.0.0.1:$mgmt_port/q/metrics" >"$work/metrics.txt" || true
+          grep -q '^stager_models{.*state="done".*} 1' "$work/metrics.txt" && break
+          sleep 1
+        done
+        break
       done
       if [[ -n "$ready" ]]; then
         pass "/q/health/ready: $(tr -d '\n ' <"$work/ready.json" | cut -c1-80)"
         live=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$mgmt_port/q/health/live")
         [[ "$live" == 200 ]] && pass "/q/health/live: 200" || fail "/q/health/live: HTTP $live"
         curl -fs "http://127.0.0.1:$mgmt_port/q/metrics" >"$work/metrics.txt" || true
-        if grep -q '^stager_models' "$work/metrics.txt"; then pass "/q/metrics serves stager_models"
-        else fail "/q/metrics has no stager_models: $(head -c 300 "$work/metrics.txt")"; fi
+        if grep -q '^stager_models{.*state="done".*} 1' "$work/metrics.txt"; then
+          pass "/q/metrics while lingering: $(grep '^stager_models{.*state="done"' "$work/metrics.txt")"
+        else
+          fail "/q/metrics has no stager_models{state=\"done\"} 1: $(grep '^stager_' "$work/metrics.txt" | head -c 600)"
+        fi
       else
-        implemented_before=$implemented
-        [[ $implemented -eq 1 ]] && fail "stager never answered /q/health/ready on port $mgmt_port" ||
-          pending "stager serves /q/health and /q/metrics on port $mgmt_port while lingering"
-        implemented=$implemented_before
+        fail "stager never answered /q/health/ready on port $mgmt_port"
       fi
       wait "$bg" || true
       rc=$(cat "$work/stager.rc" 2>/dev/null || echo 124)
       out=$(cat "$work/stager.out" 2>/dev/null || true)
-      expect "stager with no models (linger, then exit)" 0
-      run_image 60 --models-dir /models --models "$stager_bad_model"
+      expect "stager staging $model from the loopback registry (--linger $stager_linger)" 0
+      staged=$(find "$target/manifests" -type f -path '*/library/tiny/latest' 2>/dev/null | head -1)
+      if [[ -n "$staged" ]] && cmp -s "$staged" "$manifest"; then
+        blobs_ok=1
+        for blob in "$src"/blobs/sha256-*; do cmp -s "$blob" "$target/blobs/${blob##*/}" || blobs_ok=0; done
+        [[ $blobs_ok -eq 1 ]] && pass "store holds ${staged#"$target"/} and its blobs, byte for byte" ||
+          fail "staged blobs differ from the registry's: $(ls -l "$target/blobs")"
+      else
+        fail "no manifest byte for byte under $target/manifests: $(find "$target" | head -20)"
+      fi
+      [[ $rc -eq 0 ]] && staged_model=$model
+      summary=$(grep -m1 '^{"outcome"' <<<"$out" || true)
+      [[ -n "$summary" ]] && pass "summary line: $(cut -c1-100 <<<"$summary")..." || fail "no JSON summary line on stdout: $out"
+      # --linger 0: these runs only check the exit code (the linger itself is checked above).
+      run_image 60 --models-dir /models --linger 0 --models "$stager_bad_model"
       expect "stager with a bad model name" 2
-      extra_mounts=(-v "$target:/models:ro")
-      run_image 60 --models-dir /models --driver registry --models tiny
+      ro_target="$work/stager-ro-target"
+      mkdir -p "$ro_target"
+      extra_mounts=(-v "$ro_target:/models:ro")
+      run_image 60 --models-dir /models --linger 0 --driver registry --insecure --models "$model"
       expect "stager with a read-only target" 3
+      kill "$registry_pid" 2>/dev/null || true
+      wait "$registry_pid" 2>/dev/null || true
+      registry_pid=""
       ;;
   esac
-  buildah umount "$ctr" >/dev/null
+  if [[ "$app" == verifier ]]; then
+    # Kept mounted for the last check: the verifier on the store the stager wrote.
+    verifier_ctr=$ctr
+    verifier_ro=("${ro_mounts[@]}")
+    verifier_entrypoint=("${entrypoint[@]}")
+  else
+    buildah umount "$ctr" >/dev/null
+  fi
 done
 
-echo "== $failures failed, $pending pending"
+# The air-gap path end to end: what the stager image staged, the verifier image accepts.
+if [[ -n "${verifier_ctr:-}" && -n "${staged_model:-}" ]]; then
+  echo "== stager -> verifier"
+  ctr=$verifier_ctr
+  ro_mounts=("${verifier_ro[@]}")
+  entrypoint=("${verifier_entrypoint[@]}")
+  extra_mounts=(-v "$target:/models:ro")
+  run_image 120 --models-dir /models --require "$staged_model"
+  if [[ $rc -eq 0 ]]; then pass "verifier accepts the stager's store with --require $staged_model: exit 0"
+  else fail "verifier on the stager's store with --require $staged_model: exit $rc, expected 0; output:"$'\n'"$out"; fi
+  absent=${staged_model%/tiny:latest}/absent:latest
+  run_image 120 --models-dir /models --require "$absent"
+  if [[ $rc -eq 1 ]]; then pass "verifier with --require $absent (not staged): exit 1"
+  else fail "verifier with --require $absent (not staged): exit $rc, expected 1; output:"$'\n'"$out"; fi
+fi
+
+echo "== $passes passed, $failures failed"
 [[ $failures -eq 0 ]]

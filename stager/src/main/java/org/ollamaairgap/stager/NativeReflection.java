@@ -1,6 +1,9 @@
 package org.ollamaairgap.stager;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import org.ollamaairgap.stager.run.ModelReport;
+import org.ollamaairgap.stager.run.RunResult;
+import org.ollamaairgap.stager.run.Summary;
 
 /**
  * Registers for reflection, in the native executable, every type Jackson binds to or from JSON.
@@ -9,9 +12,17 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * ObjectMapper} (reports, manifests, API streams), and the types in {@code common} cannot carry
  * Quarkus annotations. A type missing here works in JVM mode and fails only in the native
  * executable, with empty JSON or "no serializer found". Add each such type (records included) to
- * {@code targets}; see docs/images.md.
+ * {@code targets}, or to {@code classNames} when it is package-private; this is the only place
+ * (docs/images.md). The ollama driver and the registry client read API replies, manifests and the
+ * pull stream as {@code JsonNode} trees, which need no registration.
  */
-@RegisterForReflection(targets = {})
+@RegisterForReflection(
+    targets = {Summary.class, ModelReport.class, RunResult.class},
+    classNames = {
+      // The registry driver's resume state, written and read back with readValue.
+      "org.ollamaairgap.stager.registry.ResumeState",
+      "org.ollamaairgap.stager.registry.ResumeState$Part"
+    })
 final class NativeReflection {
   private NativeReflection() {}
 }

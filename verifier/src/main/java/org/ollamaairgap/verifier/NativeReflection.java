@@ -2,7 +2,9 @@ package org.ollamaairgap.verifier;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import org.ollamaairgap.common.verify.Finding;
+import org.ollamaairgap.common.verify.FindingKind;
 import org.ollamaairgap.common.verify.ModelResult;
+import org.ollamaairgap.common.verify.Severity;
 import org.ollamaairgap.common.verify.VerificationReport;
 
 /**
@@ -11,11 +13,18 @@ import org.ollamaairgap.common.verify.VerificationReport;
  * <p>Quarkus registers REST payloads by itself, but not types read or written with a plain {@code
  * ObjectMapper} (reports, manifests, API streams), and the types in {@code common} cannot carry
  * Quarkus annotations. A type missing here works in JVM mode and fails only in the native
- * executable, with empty JSON or "no serializer found". Add each such type (records included) to
- * {@code targets}; see docs/images.md.
+ * executable, with empty JSON or "no serializer found". Add each such type (records and the enums
+ * they hold included) to {@code targets}; this is the only place (docs/images.md).
  */
 @RegisterForReflection(
-    targets = {VerificationReport.class, Finding.class, ModelResult.class, ReportFile.class})
+    targets = {
+      ReportFile.class,
+      VerificationReport.class,
+      ModelResult.class,
+      Finding.class,
+      FindingKind.class,
+      Severity.class
+    })
 final class NativeReflection {
   private NativeReflection() {}
 }

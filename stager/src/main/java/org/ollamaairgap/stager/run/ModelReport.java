@@ -1,7 +1,5 @@
 package org.ollamaairgap.stager.run;
 
-import io.quarkus.runtime.annotations.RegisterForReflection;
-
 /**
  * One model in the JSON summary.
  *
@@ -17,7 +15,6 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * @param bytesTransferred bytes received over the network for it in this run
  * @param retries retried requests or parts
  */
-@RegisterForReflection
 public record ModelReport(
     String name,
     String displayName,

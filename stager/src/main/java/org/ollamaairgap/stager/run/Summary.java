@@ -1,6 +1,5 @@
 package org.ollamaairgap.stager.run;
 
-import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.List;
 
 /**
@@ -15,7 +14,6 @@ import java.util.List;
  * @param durationSeconds wall time of the run, before lingering
  * @param models per model, in the order given
  */
-@RegisterForReflection
 public record Summary(
     String outcome,
     int exitCode,
