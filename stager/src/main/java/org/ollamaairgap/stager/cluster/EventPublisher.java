@@ -136,7 +136,7 @@ public final class EventPublisher {
             .build();
     try {
       client.v1().events().inNamespace(pod.namespace()).resource(event).create();
-    } catch (KubernetesClientException e) {
+    } catch (KubernetesClientException | IllegalStateException e) {
       broken = true;
       LOG.warnf(
           "cannot create Events on pod %s/%s (%s); sending no more. The ServiceAccount needs"

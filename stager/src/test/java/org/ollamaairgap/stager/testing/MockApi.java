@@ -36,6 +36,19 @@ public final class MockApi implements AutoCloseable {
     return server.createClient();
   }
 
+  /** A client of an API server that is not there (connection refused), giving up at once. */
+  public static KubernetesClient unreachableClient() {
+    return new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+        .withHttpClientFactory(new io.fabric8.kubernetes.client.vertx.VertxHttpClientFactory())
+        .withConfig(
+            new io.fabric8.kubernetes.client.ConfigBuilder()
+                .withMasterUrl("http://127.0.0.1:1")
+                .withNamespace("default")
+                .withRequestRetryBackoffLimit(0)
+                .build())
+        .build();
+  }
+
   @Override
   public void close() {
     client.close();
