@@ -43,6 +43,8 @@ import org.ollamaairgap.common.store.StoreLayout;
 public final class LockFile implements StoreLock {
   private static final Logger LOG = Logger.getLogger(LockFile.class);
   private static final Duration LOG_EVERY = Duration.ofSeconds(30);
+  private static final Duration BUSY_TAKEOVER_PAUSE = Duration.ofMillis(10);
+  private static final int MAX_BUSY_TAKEOVERS = 100;
 
   private final Path dir;
   private final Path file;
@@ -84,6 +86,7 @@ public final class LockFile implements StoreLock {
     String token = UUID.randomUUID().toString();
     Watch watch = new Watch();
     Instant lastLog = null;
+    int busyTakeovers = 0;
     try {
       Files.createDirectories(dir);
       while (true) {
@@ -97,8 +100,16 @@ public final class LockFile implements StoreLock {
           continue; // released between our create and read: try again at once
         }
         watch.observe(seen, now);
-        if (stale(seen, watch, now) && takeOver(seen)) {
-          continue;
+        if (stale(seen, watch, now)) {
+          if (takeOver(seen)) {
+            continue;
+          }
+          // Another waiter is replacing the stale lock this instant: look again shortly, even at
+          // the deadline, so that a failure names the new holder rather than the dead one.
+          if (busyTakeovers++ < MAX_BUSY_TAKEOVERS) {
+            sleep(BUSY_TAKEOVER_PAUSE);
+            continue;
+          }
         }
         if (!now.isBefore(deadline)) {
           throw held(seen, wait);
