@@ -84,8 +84,28 @@ public record Digest(String hex) implements Comparable<Digest> {
     return true;
   }
 
-  /** Keeps hostile input from flooding logs. */
+  /**
+   * Quotes untrusted text for a message: at most 100 characters, and everything outside printable
+   * ASCII written as a Java-style backslash-u escape (and a backslash doubled), so hostile input
+   * can neither flood nor forge log lines and a look-alike such as the Cyrillic a (U+0430) shows as
+   * what it is.
+   */
   static String clip(String s) {
-    return s.length() <= 100 ? s : s.substring(0, 100) + "...(" + s.length() + " chars)";
+    String head = s.length() <= 100 ? s : s.substring(0, 100);
+    StringBuilder out = new StringBuilder(head.length() + 16);
+    for (int i = 0; i < head.length(); i++) {
+      char c = head.charAt(i);
+      if (c == '\\') {
+        out.append("\\\\");
+      } else if (c >= 0x20 && c < 0x7f) {
+        out.append(c);
+      } else {
+        out.append(String.format(java.util.Locale.ROOT, "\\u%04X", (int) c));
+      }
+    }
+    if (head.length() < s.length()) {
+      out.append("...(").append(s.length()).append(" chars)");
+    }
+    return out.toString();
   }
 }

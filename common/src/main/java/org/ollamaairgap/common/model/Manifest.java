@@ -1,18 +1,26 @@
 package org.ollamaairgap.common.model;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,10 +30,11 @@ import java.util.Map;
  * together with the exact bytes it came from. The SHA-256 of those bytes is what Ollama shows as
  * the model ID, so the bytes are never re-encoded.
  *
- * <p>Strict means: a JSON object, at most {@link #MAX_BYTES}, {@code schemaVersion} 2, a {@code
- * config} and a {@code layers} array whose entries each have a valid {@code digest} and a
- * non-negative integer {@code size}. Unknown fields and unknown media types are accepted, as Ollama
- * accepts them.
+ * <p>Strict means: a UTF-8 JSON object, at most {@link #MAX_BYTES}, with no duplicate keys and
+ * nothing after it, {@code schemaVersion} 2, a {@code config} and a {@code layers} array whose
+ * entries each have a valid {@code digest} and a non-negative integer {@code size}; a digest listed
+ * twice has the same size both times and the sizes add up to at most 2^63-1. Unknown fields and
+ * unknown media types are accepted, as Ollama accepts them.
  */
 public final class Manifest {
   /**
@@ -40,7 +49,6 @@ public final class Manifest {
       JsonMapper.builder()
           .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
           .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .build();
 
   static {
@@ -55,6 +63,7 @@ public final class Manifest {
   private final String mediaType;
   private final Descriptor config;
   private final List<Descriptor> layers;
+  private final long totalSize;
 
   private Manifest(
       byte[] bytes,
@@ -62,13 +71,15 @@ public final class Manifest {
       int schemaVersion,
       String mediaType,
       Descriptor config,
-      List<Descriptor> layers) {
+      List<Descriptor> layers,
+      long totalSize) {
     this.bytes = bytes;
     this.digest = digest;
     this.schemaVersion = schemaVersion;
     this.mediaType = mediaType;
     this.config = config;
     this.layers = layers;
+    this.totalSize = totalSize;
   }
 
   /** Parses manifest bytes as a registry served them or as they lie on disk. */
@@ -77,19 +88,33 @@ public final class Manifest {
       throw invalid(
           "it is " + bytes.length + " bytes, more than the " + MAX_BYTES + " a manifest may have");
     }
-    JsonNode root;
-    try {
-      root = JSON.readTree(bytes);
-    } catch (JsonProcessingException e) {
-      throw invalid("not valid JSON: " + e.getOriginalMessage());
-    } catch (java.io.IOException e) {
-      throw invalid("unreadable: " + e.getMessage());
+    String text = utf8(bytes);
+    int start = 0;
+    while (start < text.length() && isJsonSpace(text.charAt(start))) {
+      start++;
     }
+    if (start == text.length()) {
+      throw invalid("it is empty");
+    }
+    if (text.charAt(start) != '{') {
+      // Also catches a byte-order mark, which Jackson would skip but Go's encoding/json rejects.
+      throw invalid(
+          "not a JSON object: it starts with "
+              + describe(text.charAt(start))
+              + " at offset "
+              + start
+              + ", expected '{'");
+    }
+    JsonNode root = readTree(text);
     if (root == null || !root.isObject()) {
       throw invalid("not a JSON object");
     }
     JsonNode version = root.get("schemaVersion");
-    if (version == null || !version.isIntegralNumber() || version.asLong() != 2) {
+    // canConvertToInt first: asLong() wraps big integers, and 2^64+2 would pass as 2.
+    if (version == null
+        || !version.isIntegralNumber()
+        || !version.canConvertToInt()
+        || version.intValue() != 2) {
       throw invalid("schemaVersion is " + describe(version) + ", expected 2");
     }
     JsonNode media = root.get("mediaType");
@@ -102,8 +127,38 @@ public final class Manifest {
       throw invalid("layers is " + describe(layerArray) + ", expected an array");
     }
     List<Descriptor> layers = new ArrayList<>(layerArray.size());
+    // One digest is one content and so one size. blobs() keeps only the first entry of a digest,
+    // so a conflicting second size would otherwise go unnoticed; the total must fit in a long.
+    Map<Digest, Long> sizes = new HashMap<>();
+    Map<Digest, String> firstAt = new HashMap<>();
+    sizes.put(config.digest(), config.size());
+    firstAt.put(config.digest(), "config");
+    long total = config.size();
     for (int i = 0; i < layerArray.size(); i++) {
-      layers.add(descriptor(layerArray.get(i), "layers[" + i + "]"));
+      String where = "layers[" + i + "]";
+      Descriptor layer = descriptor(layerArray.get(i), where);
+      Long known = sizes.putIfAbsent(layer.digest(), layer.size());
+      if (known == null) {
+        firstAt.put(layer.digest(), where);
+        try {
+          total = Math.addExact(total, layer.size());
+        } catch (ArithmeticException e) {
+          throw invalid(
+              where + ".size " + layer.size() + " makes the total size exceed 2^63-1 bytes");
+        }
+      } else if (known != layer.size()) {
+        throw invalid(
+            where
+                + ".size is "
+                + layer.size()
+                + " but "
+                + firstAt.get(layer.digest())
+                + " has the same digest "
+                + layer.digest().shortHex()
+                + " with size "
+                + known);
+      }
+      layers.add(layer);
     }
     byte[] copy = bytes.clone();
     return new Manifest(
@@ -112,7 +167,34 @@ public final class Manifest {
         2,
         media == null || media.isNull() ? null : media.asText(),
         config,
-        Collections.unmodifiableList(layers));
+        Collections.unmodifiableList(layers),
+        total);
+  }
+
+  /**
+   * Reads exactly one JSON value. The parser is ours so that every error can say where it is: limit
+   * violations carry no location of their own.
+   */
+  private static JsonNode readTree(String text) throws StoreException {
+    try (JsonParser parser = JSON.createParser(text)) {
+      try {
+        JsonNode root = JSON.readTree(parser);
+        if (parser.nextToken() != null) {
+          throw invalid(
+              "not valid JSON: more content after the object" + where(parser.currentLocation()));
+        }
+        return root;
+      } catch (JsonProcessingException e) {
+        JsonLocation location =
+            e.getLocation() != null ? e.getLocation() : parser.currentLocation();
+        // Jackson names the hidden source inside some messages; that is noise in a log line.
+        String message = e.getOriginalMessage().replaceAll("\\[Source: [^;\\]]*; line", "[line");
+        throw invalid("not valid JSON: " + message + where(location));
+      }
+    } catch (java.io.IOException e) {
+      // Reading a String does no I/O; only closing the parser could get here.
+      throw invalid("unreadable: " + e.getMessage());
+    }
   }
 
   private static Descriptor descriptor(JsonNode node, String where) throws StoreException {
@@ -130,8 +212,11 @@ public final class Manifest {
       throw invalid(where + ".digest: " + e.getMessage());
     }
     JsonNode size = node.get("size");
-    if (size == null || !size.isIntegralNumber() || !size.canConvertToLong()) {
+    if (size == null || !size.isIntegralNumber()) {
       throw invalid(where + ".size is " + describe(size) + ", expected a whole number of bytes");
+    }
+    if (!size.canConvertToLong()) {
+      throw invalid(where + ".size is " + describe(size) + ", more than 2^63-1 bytes");
     }
     if (size.asLong() < 0) {
       throw invalid(where + ".size is negative (" + size.asLong() + ")");
@@ -159,10 +244,50 @@ public final class Manifest {
     if (node == null) {
       return "missing";
     }
+    if (node.isNull()) {
+      return "null";
+    }
     String text = node.toString();
     return node.getNodeType().name().toLowerCase(java.util.Locale.ROOT)
         + " "
         + (text.length() > 60 ? text.substring(0, 60) + "..." : text);
+  }
+
+  /** Decodes strictly: Jackson would otherwise guess UTF-16 or UTF-32 from the first bytes. */
+  private static String utf8(byte[] bytes) throws StoreException {
+    CharsetDecoder decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    CharBuffer out = CharBuffer.allocate(bytes.length);
+    CoderResult result = decoder.decode(in, out, true);
+    if (!result.isError()) {
+      result = decoder.flush(out);
+    }
+    if (result.isError()) {
+      throw invalid("not UTF-8: invalid byte sequence at offset " + in.position());
+    }
+    return out.flip().toString();
+  }
+
+  private static boolean isJsonSpace(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+  }
+
+  private static String describe(char c) {
+    if (c > 0x20 && c < 0x7f) {
+      return "'" + c + "'";
+    }
+    return String.format(java.util.Locale.ROOT, "U+%04X", (int) c);
+  }
+
+  private static String where(JsonLocation location) {
+    if (location == null || location.getLineNr() < 1) {
+      return "";
+    }
+    return " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
   }
 
   private static StoreException invalid(String why) {
@@ -226,11 +351,7 @@ public final class Manifest {
 
   /** Total bytes of the distinct blobs: config plus layers. */
   public long totalSize() {
-    long total = 0;
-    for (Descriptor d : blobs().values()) {
-      total += d.size();
-    }
-    return total;
+    return totalSize;
   }
 
   @Override

@@ -61,7 +61,7 @@ public record ModelName(String host, String namespace, String model, String tag)
   /** Parses a name as {@code ollama pull} does, filling in the defaults. */
   public static ModelName parse(String text) throws StoreException {
     if (text == null || text.isBlank()) {
-      throw invalid(text == null ? "" : text, "the name is empty");
+      throw invalid(text == null ? "" : text, "the name is empty or only whitespace");
     }
     String rest = text;
     String tag = DEFAULT_TAG;
@@ -82,7 +82,14 @@ public record ModelName(String host, String namespace, String model, String tag)
       slash = rest.lastIndexOf('/');
       namespace = rest.substring(slash + 1);
       if (slash >= 0) {
-        host = stripScheme(rest.substring(0, slash));
+        host = stripScheme(text, rest.substring(0, slash));
+        if (host.indexOf('/') >= 0) {
+          // Said plainly: the generic "'/' in the host" would puzzle someone who typed a/b/c/d.
+          throw invalid(
+              text,
+              "it has more than three '/'-separated parts; the registry path is always"
+                  + " namespace/model");
+        }
       }
     }
     return of(text, host, namespace, model, tag);
@@ -93,20 +100,35 @@ public record ModelName(String host, String namespace, String model, String tag)
    * elements, {@code host/namespace/model/tag}, as Ollama's {@code ParseNameFromFilepath}.
    */
   public static ModelName fromManifestPath(java.nio.file.Path relative) throws StoreException {
-    if (relative.getNameCount() != 4 || relative.isAbsolute()) {
-      throw invalid(
-          relative.toString(), "a manifest path is manifests/<host>/<namespace>/<model>/<tag>");
+    String text = relative.toString();
+    if (relative.isAbsolute()) {
+      throw invalidPath(text, "it is absolute, expected a path relative to manifests/");
     }
-    return of(
-        relative.toString(),
-        relative.getName(0).toString(),
-        relative.getName(1).toString(),
-        relative.getName(2).toString(),
-        relative.getName(3).toString());
+    if (relative.getNameCount() != 4) {
+      throw invalidPath(text, "expected 4 path elements, found " + relative.getNameCount());
+    }
+    String[] parts = new String[4];
+    for (int i = 0; i < 4; i++) {
+      parts[i] = relative.getName(i).toString();
+    }
+    String problem = problem(parts[0], parts[1], parts[2], parts[3]);
+    if (problem != null) {
+      throw invalidPath(text, problem);
+    }
+    return new ModelName(parts[0], parts[1], parts[2], parts[3]);
   }
 
   private static ModelName of(String text, String host, String namespace, String model, String tag)
       throws StoreException {
+    String problem = problem(host, namespace, model, tag);
+    if (problem != null) {
+      throw invalid(text, problem);
+    }
+    return new ModelName(host, namespace, model, tag);
+  }
+
+  /** The first problem with these parts, or null when all are valid. */
+  private static String problem(String host, String namespace, String model, String tag) {
     for (Part part : Part.values()) {
       String value =
           switch (part) {
@@ -117,10 +139,10 @@ public record ModelName(String host, String namespace, String model, String tag)
           };
       String problem = problem(part, value);
       if (problem != null) {
-        throw invalid(text, problem);
+        return problem;
       }
     }
-    return new ModelName(host, namespace, model, tag);
+    return null;
   }
 
   /** The registry repository, {@code namespace/model}. */
@@ -157,9 +179,24 @@ public record ModelName(String host, String namespace, String model, String tag)
     return host + "/" + namespace + "/" + model + ":" + tag;
   }
 
-  private static String stripScheme(String host) {
+  /**
+   * Drops an {@code http://} or {@code https://} prefix. Ollama keeps any text before {@code ://}
+   * as the URL scheme, which then fails at request time; we refuse other schemes up front.
+   */
+  private static String stripScheme(String text, String host) throws StoreException {
     int sep = host.indexOf("://");
-    return sep >= 0 ? host.substring(sep + 3) : host;
+    if (sep < 0) {
+      return host;
+    }
+    String scheme = host.substring(0, sep);
+    if (!scheme.equalsIgnoreCase("https") && !scheme.equalsIgnoreCase("http")) {
+      throw invalid(
+          text,
+          "the scheme '"
+              + Digest.clip(scheme)
+              + "' is not supported; write the name without a scheme or with https://");
+    }
+    return host.substring(sep + 3);
   }
 
   private static void check(Part part, String value) {
@@ -192,7 +229,7 @@ public record ModelName(String host, String namespace, String model, String tag)
             + " '"
             + Digest.clip(value)
             + "' has "
-            + describe(c)
+            + describe(value.codePointAt(i))
             + " at position "
             + (i + 1)
             + "; allowed are ASCII letters, digits and '_', and after the first character also '"
@@ -203,11 +240,18 @@ public record ModelName(String host, String namespace, String model, String tag)
     return null;
   }
 
-  private static String describe(char c) {
+  /** Names the offending character so that invisible and look-alike ones can be told apart. */
+  private static String describe(int c) {
     if (c < 0x20 || c == 0x7f) {
-      return String.format(Locale.ROOT, "the control character U+%04X", (int) c);
+      return String.format(Locale.ROOT, "the control character U+%04X", c);
     }
-    return "'" + c + "'";
+    if (c == ' ') {
+      return "a space";
+    }
+    if (c > 0x7f) {
+      return String.format(Locale.ROOT, "the non-ASCII character U+%04X", c);
+    }
+    return "'" + (char) c + "'";
   }
 
   private static StoreException invalid(String text, String why) {
@@ -218,5 +262,16 @@ public record ModelName(String host, String namespace, String model, String tag)
             + "': "
             + why
             + " (expected [host/][namespace/]model[:tag], e.g. llama3.2:3b)");
+  }
+
+  private static StoreException invalidPath(String path, String why) {
+    return new StoreException(
+        StoreException.Reason.INVALID_NAME,
+        "invalid manifest path '"
+            + Digest.clip(path)
+            + "': "
+            + why
+            + " (expected manifests/<host>/<namespace>/<model>/<tag>, e.g."
+            + " manifests/registry.ollama.ai/library/llama3.2/3b)");
   }
 }

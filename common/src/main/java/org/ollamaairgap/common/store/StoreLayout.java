@@ -16,8 +16,8 @@ import org.ollamaairgap.common.model.ModelName;
  * </pre>
  *
  * Our own directory sits beside {@code blobs/} and {@code manifests/} on the same filesystem, so
- * staged files can be renamed into place atomically, while Ollama, which lists {@code
- * manifests/*&#47;*&#47;*&#47;*} and prunes odd names in {@code blobs/}, never sees them.
+ * staged files can be renamed into place atomically, while Ollama, which lists <code>
+ * manifests/*&#47;*&#47;*&#47;*</code> and prunes odd names in {@code blobs/}, never sees them.
  */
 public final class StoreLayout {
   public static final String MANIFESTS = "manifests";

@@ -1,2 +1,6 @@
-/** Where things live in an Ollama model store. Path arithmetic only: nothing here touches disk. */
+/**
+ * Where things live in an Ollama model store ({@link org.ollamaairgap.common.store.StoreLayout},
+ * pure path arithmetic) and how staged files get there ({@link
+ * org.ollamaairgap.common.store.StoreWriter}, the only class here that writes).
+ */
 package org.ollamaairgap.common.store;

@@ -1,0 +1,196 @@
+package org.ollamaairgap.common.store;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import org.ollamaairgap.common.model.Digest;
+import org.ollamaairgap.common.model.ModelName;
+
+/**
+ * Puts files into a store the way a reader can never see half of: everything is written under
+ * {@link StoreLayout#stagingDir()} (same filesystem, outside {@code blobs/} and {@code
+ * manifests/}), flushed to disk, then renamed into place atomically. Blobs are committed only by
+ * the caller that verified them; the manifest goes last.
+ *
+ * <p>Files get mode 0644 and directories 0755 whatever the umask, as Ollama writes them, so the
+ * production Ollama user can read what a staging user wrote. All failures are plain {@link
+ * IOException}s naming the path; callers classify them (full disk, read-only).
+ */
+public final class StoreWriter {
+  private static final Set<PosixFilePermission> FILE_MODE =
+      PosixFilePermissions.fromString("rw-r--r--");
+  private static final Set<PosixFilePermission> DIR_MODE =
+      PosixFilePermissions.fromString("rwxr-xr-x");
+
+  private final StoreLayout layout;
+
+  public StoreWriter(StoreLayout layout) {
+    this.layout = layout;
+  }
+
+  public StoreLayout layout() {
+    return layout;
+  }
+
+  /**
+   * Creates {@code blobs/}, {@code manifests/} and the staging directory if missing, and removes
+   * temp files a killed run left in the staging directory (resume state is kept). Callers hold the
+   * store's lock, so no other writer's temp files can be there.
+   */
+  public void prepare() throws IOException {
+    mkdirs(layout.blobsDir());
+    mkdirs(layout.manifestsDir());
+    mkdirs(layout.stagingDir());
+    try (DirectoryStream<Path> temps = Files.newDirectoryStream(layout.stagingDir(), "*.tmp")) {
+      for (Path t : temps) {
+        Files.deleteIfExists(t);
+      }
+    }
+  }
+
+  /**
+   * Whether {@code blobs/sha256-<hex>} is a regular file of the expected size. Its content is not
+   * read: the run re-hashes every blob after staging.
+   */
+  public boolean hasBlob(Digest digest, long size) {
+    try {
+      BasicFileAttributes a =
+          Files.readAttributes(
+              layout.blob(digest), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      return a.isRegularFile() && a.size() == size;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Moves a verified staging file to {@code blobs/sha256-<hex>}: flushed, 0644, one atomic rename
+   * that replaces any wrong file of that name, then the directory entry flushed.
+   */
+  public void commitBlob(Path staged, Digest digest) throws IOException {
+    try (FileChannel channel = FileChannel.open(staged, StandardOpenOption.WRITE)) {
+      channel.force(true);
+    }
+    Files.setPosixFilePermissions(staged, FILE_MODE);
+    Path target = layout.blob(digest);
+    moveAtomically(staged, target);
+    fsyncDirectory(target.getParent());
+  }
+
+  /**
+   * Writes the manifest bytes unchanged to {@code manifests/<host>/<namespace>/<model>/<tag>}: a
+   * flushed temp file in the staging directory, renamed over the old manifest, if any.
+   */
+  public Path writeManifest(ModelName name, byte[] bytes) throws IOException {
+    Path target = layout.manifest(name);
+    mkdirs(target.getParent());
+    Path temp = tempFile("manifest");
+    try {
+      writeDurably(temp, bytes);
+      moveAtomically(temp, target);
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+    fsyncDirectory(target.getParent());
+    return target;
+  }
+
+  /** Writes {@code bytes} to {@code file} (replacing it), flushed, mode 0644. */
+  public static void writeDurably(Path file, byte[] bytes) throws IOException {
+    try (FileChannel channel =
+        FileChannel.open(
+            file,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING)) {
+      ByteBuffer buffer = ByteBuffer.wrap(bytes);
+      while (buffer.hasRemaining()) {
+        channel.write(buffer);
+      }
+      channel.force(true);
+    }
+    Files.setPosixFilePermissions(file, FILE_MODE);
+  }
+
+  /** Replaces {@code target} by {@code file} atomically: a temp file beside it, then a rename. */
+  public void replaceDurably(Path target, byte[] bytes) throws IOException {
+    Path temp = tempFile(target.getFileName().toString());
+    try {
+      writeDurably(temp, bytes);
+      moveAtomically(temp, target);
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+
+  /** A fresh, unused name in the staging directory; nothing is created. */
+  public Path tempFile(String purpose) {
+    return layout
+        .stagingDir()
+        .resolve(
+            purpose
+                + "."
+                + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE)
+                + ".tmp");
+  }
+
+  /** Creates missing directories level by level with mode 0755 regardless of the umask. */
+  public static void mkdirs(Path dir) throws IOException {
+    if (Files.isDirectory(dir)) {
+      return;
+    }
+    Path parent = dir.getParent();
+    if (parent != null) {
+      mkdirs(parent);
+    }
+    try {
+      Files.createDirectory(dir);
+      Files.setPosixFilePermissions(dir, DIR_MODE);
+    } catch (FileAlreadyExistsException e) {
+      if (!Files.isDirectory(dir)) {
+        throw e;
+      }
+    }
+  }
+
+  private static void moveAtomically(Path from, Path to) throws IOException {
+    try {
+      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      throw new IOException(
+          "cannot rename "
+              + from
+              + " to "
+              + to
+              + " atomically ("
+              + e.getMessage()
+              + "); the staging directory must be on the same filesystem as the store",
+          e);
+    }
+  }
+
+  /** Makes a rename durable: on Linux a directory opened read-only can be fsync'ed. */
+  private static void fsyncDirectory(Path dir) throws IOException {
+    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+      channel.force(true);
+    } catch (IOException e) {
+      // Some filesystems refuse fsync on directories; the rename itself already happened.
+      if (!(e.getMessage() != null && e.getMessage().contains("Invalid argument"))) {
+        throw e;
+      }
+    }
+  }
+}

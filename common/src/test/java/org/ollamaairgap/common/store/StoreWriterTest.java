@@ -1,0 +1,91 @@
+package org.ollamaairgap.common.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.ollamaairgap.common.digest.Sha256;
+import org.ollamaairgap.common.model.Digest;
+import org.ollamaairgap.common.model.ModelName;
+
+class StoreWriterTest {
+  @TempDir Path root;
+
+  static String mode(Path p) throws Exception {
+    return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+  }
+
+  @Test
+  void commitBlob_privateStagedFile_landsUnderItsDigestReadableByAll() throws Exception {
+    StoreWriter writer = new StoreWriter(new StoreLayout(root));
+    writer.prepare();
+    byte[] bytes = "weights".getBytes(StandardCharsets.UTF_8);
+    Digest digest = Sha256.of(bytes);
+    Path staged = writer.tempFile("blob");
+    Files.write(staged, bytes);
+    Files.setPosixFilePermissions(staged, PosixFilePermissions.fromString("rw-------"));
+
+    writer.commitBlob(staged, digest);
+
+    Path blob = root.resolve("blobs").resolve(digest.fileName());
+    assertThat(blob).hasBinaryContent(bytes);
+    assertThat(mode(blob)).isEqualTo("rw-r--r--");
+    assertThat(staged).doesNotExist();
+    assertThat(writer.hasBlob(digest, bytes.length)).isTrue();
+    assertThat(writer.hasBlob(digest, bytes.length + 1)).isFalse();
+  }
+
+  @Test
+  void commitBlob_wrongFileUnderTheName_isReplaced() throws Exception {
+    StoreWriter writer = new StoreWriter(new StoreLayout(root));
+    writer.prepare();
+    byte[] bytes = "right".getBytes(StandardCharsets.UTF_8);
+    Digest digest = Sha256.of(bytes);
+    Files.writeString(root.resolve("blobs").resolve(digest.fileName()), "wrong and longer");
+    Path staged = writer.tempFile("blob");
+    Files.write(staged, bytes);
+
+    writer.commitBlob(staged, digest);
+
+    assertThat(root.resolve("blobs").resolve(digest.fileName())).hasBinaryContent(bytes);
+  }
+
+  @Test
+  void writeManifest_writesExactBytesWithReadableDirectoriesAndNoTempLeft() throws Exception {
+    StoreWriter writer = new StoreWriter(new StoreLayout(root));
+    writer.prepare();
+    byte[] bytes = "{\"schemaVersion\":2}".getBytes(StandardCharsets.UTF_8);
+
+    Path written = writer.writeManifest(ModelName.parse("localhost:5000/ns/m:t"), bytes);
+
+    assertThat(written).isEqualTo(root.resolve("manifests/localhost:5000/ns/m/t"));
+    assertThat(written).hasBinaryContent(bytes);
+    assertThat(mode(written)).isEqualTo("rw-r--r--");
+    assertThat(mode(root.resolve("manifests/localhost:5000/ns"))).isEqualTo("rwxr-xr-x");
+    try (Stream<Path> staging = Files.list(new StoreLayout(root).stagingDir())) {
+      assertThat(staging).isEmpty();
+    }
+  }
+
+  @Test
+  void prepare_afterAKill_removesTempFilesButKeepsResumeState() throws Exception {
+    StoreWriter writer = new StoreWriter(new StoreLayout(root));
+    writer.prepare();
+    Path staging = new StoreLayout(root).stagingDir();
+    Files.writeString(staging.resolve("manifest.1234.tmp"), "half");
+    Files.writeString(staging.resolve("sha256-ab.partial"), "data");
+    Files.writeString(staging.resolve("sha256-ab.parts.json"), "{}");
+
+    writer.prepare();
+
+    try (Stream<Path> files = Files.list(staging)) {
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .containsExactlyInAnyOrder("sha256-ab.partial", "sha256-ab.parts.json");
+    }
+  }
+}

@@ -1,0 +1,201 @@
+package org.ollamaairgap.stager;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.config.SmallRyeConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.eclipse.microprofile.health.Liveness;
+import org.jboss.logging.Logger;
+import org.ollamaairgap.common.cli.CommandLine;
+import org.ollamaairgap.common.cli.UsageException;
+import org.ollamaairgap.common.store.StoreLayout;
+import org.ollamaairgap.stager.config.EffectiveConfig;
+import org.ollamaairgap.stager.config.StagerConfig;
+import org.ollamaairgap.stager.config.StagerOptions;
+import org.ollamaairgap.stager.driver.DriverProvider;
+import org.ollamaairgap.stager.driver.Drivers;
+import org.ollamaairgap.stager.health.StallLiveness;
+import org.ollamaairgap.stager.health.StallWatch;
+import org.ollamaairgap.stager.metrics.PullMetrics;
+import org.ollamaairgap.stager.progress.ProgressLog;
+import org.ollamaairgap.stager.progress.ProgressTracker;
+import org.ollamaairgap.stager.report.SummaryWriter;
+import org.ollamaairgap.stager.run.RunResult;
+import org.ollamaairgap.stager.run.StagingRun;
+import org.ollamaairgap.stager.run.Summary;
+
+/**
+ * The stager program: reads flags over the configuration, runs the staging with metrics, health and
+ * progress lines attached, reports the outcome, lingers so Prometheus scrapes the final values, and
+ * returns the exit code.
+ */
+@ApplicationScoped
+public class Stager {
+  private static final Logger LOG = Logger.getLogger(Stager.class);
+  private static final Path DEFAULT_TERMINATION_LOG = Path.of("/dev/termination-log");
+
+  private final MeterRegistry registry;
+  private final Drivers drivers;
+  private final StallLiveness liveness;
+  private final ObjectMapper json;
+  private final Clock clock = Clock.systemUTC();
+  // Held for the life of the app: the gauges read through it.
+  private PullMetrics metrics;
+
+  Stager(
+      MeterRegistry registry,
+      Drivers drivers,
+      @Liveness StallLiveness liveness,
+      ObjectMapper json) {
+    this.registry = registry;
+    this.drivers = drivers;
+    this.liveness = liveness;
+    this.json = json;
+  }
+
+  /** Runs the stager with these arguments and returns the exit code. */
+  public int run(String... args) {
+    PrintStream stdout = System.out;
+    SummaryWriter writer = new SummaryWriter(json, stdout);
+    CommandLine cli = StagerOptions.commandLine();
+    EffectiveConfig effective =
+        new EffectiveConfig(ConfigProvider.getConfig().unwrap(SmallRyeConfig.class));
+    StagerConfig config = null;
+    DriverProvider provider;
+    try {
+      CommandLine.Parsed parsed = cli.parse(args);
+      if (parsed.help()) {
+        stdout.print(cli.help(effective::current));
+        stdout.flush();
+        return RunResult.OK;
+      }
+      config = effective.with(parsed.properties());
+      validate(config);
+      provider = drivers.select(config.driver());
+      provider.check(config);
+    } catch (UsageException e) {
+      LOG.error(e.getMessage());
+      Summary summary =
+          new Summary(
+              Summary.outcome(RunResult.USAGE),
+              RunResult.USAGE,
+              e.getMessage(),
+              config == null ? null : config.modelsDir().toString(),
+              config == null ? null : config.driver(),
+              clock.instant().toString(),
+              0,
+              List.of());
+      writer.print(summary);
+      writer.writeTerminationLog(
+          e.getMessage(), config == null ? DEFAULT_TERMINATION_LOG : config.terminationLog());
+      return RunResult.USAGE;
+    }
+    int exit = stage(config, provider, writer);
+    linger(config.linger());
+    return exit;
+  }
+
+  private int stage(StagerConfig config, DriverProvider provider, SummaryWriter writer) {
+    Instant started = clock.instant();
+    StoreLayout layout = new StoreLayout(config.modelsDir());
+    ProgressTracker tracker = new ProgressTracker(clock);
+    metrics = new PullMetrics(registry, tracker);
+    liveness.watch(new StallWatch(tracker, config.stallTimeout()));
+    ProgressLog progress = new ProgressLog(tracker, LOG::info);
+    ScheduledExecutorService ticker =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread thread = new Thread(r, "stager-progress");
+              thread.setDaemon(true);
+              return thread;
+            });
+    long interval = config.progressInterval().toMillis();
+    var ticks =
+        ticker.scheduleAtFixedRate(progress::tick, interval, interval, TimeUnit.MILLISECONDS);
+    RunResult result;
+    try {
+      result =
+          new StagingRun(layout, tracker, metrics)
+              .run(config.models().orElse(List.of()), () -> provider.open(config, layout));
+    } finally {
+      ticks.cancel(false);
+      ticker.shutdownNow();
+    }
+    Summary summary = summary(config, started, result);
+    if (config.report().isPresent() && summary.exitCode() != RunResult.USAGE) {
+      Path file = config.report().get();
+      try {
+        writer.writeReport(summary, file);
+      } catch (IOException e) {
+        String problem =
+            "cannot write the report to "
+                + file
+                + " ("
+                + e
+                + "); check that its directory exists and is writable (--report / STAGER_REPORT)";
+        LOG.error(problem);
+        if (summary.exitCode() == RunResult.OK) {
+          summary = summary.with(RunResult.ENVIRONMENT, problem);
+        }
+      }
+    }
+    writer.print(summary);
+    writer.writeTerminationLog(summary.reason(), config.terminationLog());
+    return summary.exitCode();
+  }
+
+  private Summary summary(StagerConfig config, Instant started, RunResult result) {
+    return new Summary(
+        Summary.outcome(result.exitCode()),
+        result.exitCode(),
+        result.reason(),
+        config.modelsDir().toAbsolutePath().toString(),
+        config.driver(),
+        started.toString(),
+        Duration.between(started, clock.instant()).toMillis() / 1000.0,
+        result.models());
+  }
+
+  private static void validate(StagerConfig config) throws UsageException {
+    positive("--stall-timeout", config.stallTimeout());
+    positive("--progress-interval", config.progressInterval());
+    if (config.linger().isNegative()) {
+      throw new UsageException("--linger must be 0 or more, not " + config.linger());
+    }
+    if (config.parts() < 1) {
+      throw new UsageException("--parts must be at least 1, not " + config.parts());
+    }
+    if (config.retries() < 0) {
+      throw new UsageException("--retries must be 0 or more, not " + config.retries());
+    }
+  }
+
+  private static void positive(String flag, Duration value) throws UsageException {
+    if (value.isZero() || value.isNegative()) {
+      throw new UsageException(flag + " must be more than 0, not " + value);
+    }
+  }
+
+  private static void linger(Duration linger) {
+    if (linger.isZero()) {
+      return;
+    }
+    LOG.infof("serving /q/metrics for %s more so Prometheus scrapes the final values", linger);
+    try {
+      Thread.sleep(linger.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,82 @@
+package org.ollamaairgap.stager.config;
+
+import io.quarkus.runtime.configuration.MemorySize;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Every option of the stager, as properties under {@code stager.}. Each is also an environment
+ * variable ({@code STAGER_STALL_TIMEOUT} sets {@code stager.stall-timeout}) and a flag (see {@link
+ * StagerOptions}); {@code models-dir} and {@code ollama-host} take Ollama's own {@code
+ * OLLAMA_MODELS} and {@code OLLAMA_HOST} in {@code application.properties}.
+ */
+@ConfigMapping(prefix = "stager")
+public interface StagerConfig {
+  /** Model names in Ollama syntax; required, but checked by the run so that it can exit 2. */
+  Optional<List<String>> models();
+
+  /** {@code ollama} or {@code registry}. */
+  @WithDefault("ollama")
+  String driver();
+
+  /** The store root, {@code OLLAMA_MODELS}. */
+  Path modelsDir();
+
+  /** An existing Ollama server for the {@code ollama} driver; none means start one. */
+  Optional<String> ollamaHost();
+
+  /** Plain HTTP to the registry, as Ollama's {@code --insecure} means it. */
+  @WithDefault("false")
+  boolean insecure();
+
+  /**
+   * No progress for this long while a model is pulling counts as a stall: the transfer fails and
+   * liveness goes DOWN. Five minutes outlasts an NFS server's 90-second grace period after a
+   * restart plus Ollama's own part retries (a 30-second stall timer and up to 32 s of backoff),
+   * while still catching a hung pull long before a Job's deadline.
+   */
+  @WithDefault("5m")
+  Duration stallTimeout();
+
+  /** How long to keep serving metrics after the work ends, so Prometheus scrapes final values. */
+  @WithDefault("30s")
+  Duration linger();
+
+  /** Where to write the JSON summary, besides the log. */
+  Optional<Path> report();
+
+  /** Kubernetes' termination message file; written only when it already exists. */
+  @WithDefault("/dev/termination-log")
+  Path terminationLog();
+
+  /** How often a progress line is logged per pulling model. */
+  @WithDefault("10s")
+  Duration progressInterval();
+
+  /** Registry driver: a mirror base URL used instead of each model's host. */
+  Optional<String> mirror();
+
+  /** Registry driver: extra trusted CA certificates (PEM), e.g. a TLS-inspecting proxy's. */
+  Optional<Path> caBundle();
+
+  /** Registry driver: the HTTPS proxy, {@code http://host:port}; defaults to HTTPS_PROXY. */
+  Optional<String> httpsProxy();
+
+  /** Registry driver: parts of one blob downloaded in parallel (Ollama uses 16). */
+  @WithDefault("16")
+  int parts();
+
+  /** Registry driver: size of one part; none for Ollama's rule (size/16 within 100 MB-1 GB). */
+  Optional<MemorySize> partSize();
+
+  /** Registry driver: bandwidth limit in bytes per second for the whole run; none for no limit. */
+  Optional<MemorySize> maxBandwidth();
+
+  /** Registry driver: attempts after the first for a failing request or part. */
+  @WithDefault("6")
+  int retries();
+}

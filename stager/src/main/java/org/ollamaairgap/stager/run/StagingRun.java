@@ -1,0 +1,283 @@
+package org.ollamaairgap.stager.run;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+import org.ollamaairgap.common.cli.UsageException;
+import org.ollamaairgap.common.model.Descriptor;
+import org.ollamaairgap.common.model.Manifest;
+import org.ollamaairgap.common.model.ModelName;
+import org.ollamaairgap.common.progress.ModelState;
+import org.ollamaairgap.common.progress.PullListener;
+import org.ollamaairgap.common.store.StoreLayout;
+import org.ollamaairgap.common.verify.BlobCheck;
+import org.ollamaairgap.common.verify.BlobChecker;
+import org.ollamaairgap.stager.driver.Driver;
+import org.ollamaairgap.stager.driver.StageException;
+import org.ollamaairgap.stager.progress.FanOut;
+import org.ollamaairgap.stager.progress.ModelProgress;
+import org.ollamaairgap.stager.progress.ProgressLog;
+import org.ollamaairgap.stager.progress.ProgressTracker;
+
+/**
+ * One staging run, whatever the driver: validate every name, prove the target writable, resolve
+ * every model, check free space, then stage the models one by one and re-hash every blob each
+ * staged manifest references (pre-existing blobs included, since Ollama trusts any blob file that
+ * exists). A model's failure does not stop the others; an environment problem stops the run.
+ */
+public final class StagingRun {
+  private static final Logger LOG = Logger.getLogger(StagingRun.class);
+
+  /** Opens the driver once the names are known to be good and the target writable. */
+  @FunctionalInterface
+  public interface DriverSource {
+    Driver open() throws StageException;
+  }
+
+  private final StoreLayout layout;
+  private final ProgressTracker tracker;
+  private final PullListener listener;
+  private final Clock clock;
+
+  /**
+   * @param tracker counts the events; the summary reads bytes and retries from it
+   * @param others further listeners (metrics), called after the tracker
+   */
+  public StagingRun(StoreLayout layout, ProgressTracker tracker, PullListener others) {
+    this.layout = layout;
+    this.tracker = tracker;
+    this.listener = new FanOut(List.of(tracker, others));
+    this.clock = tracker.clock();
+  }
+
+  /** Runs the whole list; never throws. */
+  public RunResult run(List<String> names, DriverSource drivers) {
+    List<ModelName> models;
+    try {
+      models = ModelList.parse(names);
+    } catch (UsageException e) {
+      LOG.error(e.getMessage());
+      return new RunResult(RunResult.USAGE, e.getMessage(), List.of());
+    }
+    Map<ModelName, Entry> entries = new LinkedHashMap<>();
+    for (ModelName model : models) {
+      entries.put(model, new Entry(model));
+      listener.state(model, ModelState.PENDING);
+    }
+    LOG.infof(
+        "staging %d model%s into %s: %s",
+        models.size(),
+        models.size() == 1 ? "" : "s",
+        layout.root(),
+        String.join(", ", models.stream().map(ModelName::displayShortest).toList()));
+    try {
+      TargetCheck.writable(layout);
+      try (Driver driver = drivers.open()) {
+        resolveAll(driver, entries);
+        SpaceCheck.check(layout, resolved(entries));
+        for (Entry entry : entries.values()) {
+          if (entry.outcome == null) {
+            stage(driver, entry);
+          }
+        }
+      }
+    } catch (StageException e) {
+      LOG.error(e.getMessage());
+      return finish(entries, RunResult.ENVIRONMENT, e.getMessage());
+    }
+    return finish(entries, -1, null);
+  }
+
+  private void resolveAll(Driver driver, Map<ModelName, Entry> entries) throws StageException {
+    for (Entry entry : entries.values()) {
+      try {
+        entry.resolved = driver.resolve(entry.name);
+        entry.resolved.ifPresent(manifest -> announce(entry.name, manifest));
+        if (entry.resolved.isEmpty()) {
+          LOG.infof(
+              "%s: size unknown until it is pulled; the free-space check cannot include it",
+              entry.name.displayShortest());
+        }
+      } catch (StageException e) {
+        if (e.reason().environment()) {
+          throw e;
+        }
+        fail(entry, e.getMessage());
+      } catch (RuntimeException e) {
+        LOG.errorf(e, "%s: unexpected error in the driver", entry.name.displayShortest());
+        fail(entry, "unexpected error: " + e);
+      }
+    }
+  }
+
+  private void announce(ModelName model, Manifest manifest) {
+    for (Descriptor blob : manifest.blobs().values()) {
+      listener.blob(model, blob.digest(), blob.size());
+    }
+  }
+
+  private static Map<ModelName, Manifest> resolved(Map<ModelName, Entry> entries) {
+    Map<ModelName, Manifest> manifests = new LinkedHashMap<>();
+    for (Entry entry : entries.values()) {
+      if (entry.outcome == null && entry.resolved.isPresent()) {
+        manifests.put(entry.name, entry.resolved.get());
+      }
+    }
+    return manifests;
+  }
+
+  private void stage(Driver driver, Entry entry) throws StageException {
+    ModelName model = entry.name;
+    entry.started = clock.instant();
+    listener.state(model, ModelState.PULLING);
+    LOG.infof("%s: pulling", model.displayShortest());
+    try {
+      Manifest manifest = driver.stage(model, entry.resolved, listener);
+      entry.manifest = manifest;
+      announce(model, manifest);
+      listener.state(model, ModelState.VERIFYING);
+      LOG.infof(
+          "%s: re-hashing its %d blobs (%s)",
+          model.displayShortest(),
+          manifest.blobs().size(),
+          ProgressLog.bytes(manifest.totalSize()));
+      String problem = reverify(model, manifest);
+      if (problem != null) {
+        fail(entry, problem);
+        return;
+      }
+      entry.outcome = ModelReport.DONE;
+      entry.finished = clock.instant();
+      listener.state(model, ModelState.DONE);
+      LOG.infof(
+          "%s: done, manifest %s, %s verified",
+          model.displayShortest(), manifest.digest(), ProgressLog.bytes(manifest.totalSize()));
+    } catch (StageException e) {
+      fail(entry, e.getMessage());
+      if (e.reason().environment()) {
+        // The run stops: say which model hit it, the driver's words say what and where.
+        throw new StageException(
+            e.reason(), model.displayShortest() + ": " + e.getMessage(), e.getCause());
+      }
+    } catch (RuntimeException e) {
+      // A driver bug must not take the other models down; the stack goes to the log.
+      LOG.errorf(e, "%s: unexpected error in the driver", model.displayShortest());
+      fail(entry, "unexpected error: " + e);
+    }
+  }
+
+  /** Re-hashes every blob of the manifest; returns what is wrong, or null. */
+  private String reverify(ModelName model, Manifest manifest) {
+    BlobChecker checker = new BlobChecker(layout);
+    List<String> problems = new ArrayList<>();
+    for (Descriptor blob : manifest.blobs().values()) {
+      BlobCheck check =
+          checker.check(blob.digest(), blob.size(), true, n -> listener.hashed(model, n));
+      if (!check.ok()) {
+        problems.add(check.detail());
+      }
+    }
+    if (problems.isEmpty()) {
+      return null;
+    }
+    return "verification failed for "
+        + problems.size()
+        + " of "
+        + manifest.blobs().size()
+        + " blobs: "
+        + String.join("; ", problems)
+        + ". Delete the damaged blob file"
+        + (problems.size() > 1 ? "s" : "")
+        + " and run the stager again to download "
+        + (problems.size() > 1 ? "them" : "it")
+        + " anew.";
+  }
+
+  private void fail(Entry entry, String reason) {
+    entry.outcome = ModelReport.FAILED;
+    entry.reason = reason;
+    entry.finished = clock.instant();
+    listener.state(entry.name, ModelState.FAILED);
+    LOG.errorf("%s: failed: %s", entry.name.displayShortest(), reason);
+  }
+
+  private RunResult finish(Map<ModelName, Entry> entries, int stopCode, String stopReason) {
+    List<ModelReport> reports = new ArrayList<>();
+    int failed = 0;
+    String firstFailure = null;
+    for (Entry entry : entries.values()) {
+      if (entry.outcome == null) {
+        entry.outcome = ModelReport.SKIPPED;
+        entry.reason = "not staged: the run stopped first (" + stopReason + ")";
+      }
+      if (entry.outcome.equals(ModelReport.FAILED)) {
+        failed++;
+        if (firstFailure == null) {
+          firstFailure = entry.name.displayShortest() + ": " + entry.reason;
+        }
+      }
+      reports.add(report(entry));
+    }
+    if (stopCode >= 0) {
+      return new RunResult(stopCode, stopReason, reports);
+    }
+    if (failed > 0) {
+      return new RunResult(
+          RunResult.MODEL_FAILED,
+          failed + " of " + entries.size() + " models failed; first: " + firstFailure,
+          reports);
+    }
+    long bytes = reports.stream().mapToLong(ModelReport::sizeBytes).sum();
+    return new RunResult(
+        RunResult.OK,
+        "staged and verified "
+            + entries.size()
+            + " model"
+            + (entries.size() == 1 ? "" : "s")
+            + " ("
+            + ProgressLog.bytes(bytes)
+            + ")",
+        reports);
+  }
+
+  private ModelReport report(Entry entry) {
+    ModelProgress progress = tracker.get(entry.name);
+    Manifest manifest = entry.manifest != null ? entry.manifest : entry.resolved.orElse(null);
+    double seconds =
+        entry.started == null || entry.finished == null
+            ? 0
+            : Duration.between(entry.started, entry.finished).toMillis() / 1000.0;
+    return new ModelReport(
+        entry.name.toString(),
+        entry.name.displayShortest(),
+        entry.manifest == null ? null : entry.manifest.digest().toString(),
+        manifest == null ? progress.size() : manifest.totalSize(),
+        manifest == null ? progress.blobCount() : manifest.blobs().size(),
+        entry.outcome,
+        entry.reason,
+        seconds,
+        progress.transferred(),
+        progress.retries());
+  }
+
+  /** The run's own record of one model. */
+  private static final class Entry {
+    final ModelName name;
+    Optional<Manifest> resolved = Optional.empty();
+    Manifest manifest;
+    String outcome;
+    String reason;
+    Instant started;
+    Instant finished;
+
+    Entry(ModelName name) {
+      this.name = name;
+    }
+  }
+}

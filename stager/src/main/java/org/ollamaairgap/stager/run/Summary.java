@@ -1,0 +1,44 @@
+package org.ollamaairgap.stager.run;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import java.util.List;
+
+/**
+ * The JSON summary of a run, printed as one line on stdout and written to {@code --report}.
+ *
+ * @param outcome {@code ok}, {@code failed}, {@code usage} or {@code environment}, as the exit code
+ * @param exitCode the process exit code
+ * @param reason the one-line reason, as in the termination log
+ * @param modelsDir the store staged into
+ * @param driver the driver used
+ * @param startedAt ISO-8601 start time
+ * @param durationSeconds wall time of the run, before lingering
+ * @param models per model, in the order given
+ */
+@RegisterForReflection
+public record Summary(
+    String outcome,
+    int exitCode,
+    String reason,
+    String modelsDir,
+    String driver,
+    String startedAt,
+    double durationSeconds,
+    List<ModelReport> models) {
+
+  /** The same summary with another exit code and reason. */
+  public Summary with(int exitCode, String reason) {
+    return new Summary(
+        outcome(exitCode), exitCode, reason, modelsDir, driver, startedAt, durationSeconds, models);
+  }
+
+  /** The outcome word for an exit code. */
+  public static String outcome(int exitCode) {
+    return switch (exitCode) {
+      case RunResult.OK -> "ok";
+      case RunResult.MODEL_FAILED -> "failed";
+      case RunResult.USAGE -> "usage";
+      default -> "environment";
+    };
+  }
+}

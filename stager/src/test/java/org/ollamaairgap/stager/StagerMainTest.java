@@ -1,0 +1,142 @@
+package org.ollamaairgap.stager;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.test.junit.main.Launch;
+import io.quarkus.test.junit.main.LaunchResult;
+import io.quarkus.test.junit.main.QuarkusMainLauncher;
+import io.quarkus.test.junit.main.QuarkusMainTest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.ollamaairgap.common.cli.Option;
+import org.ollamaairgap.stager.config.StagerOptions;
+
+/** The program as the Job runs it: flags, exit codes, summary, report and termination log. */
+@QuarkusMainTest
+class StagerMainTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path tmp;
+
+  /** The JSON summary: the last line of stdout. */
+  private static JsonNode summary(LaunchResult result) throws Exception {
+    List<String> lines = result.getOutputStream();
+    return JSON.readTree(lines.get(lines.size() - 1));
+  }
+
+  @Test
+  @Launch({"--help"})
+  void help_listsEveryFlagWithEnvAndDefault(LaunchResult result) {
+    String help = result.getOutput();
+    assertThat(help).startsWith("Usage: stager [options] [NAME[,NAME...] ...]");
+    for (Option option : StagerOptions.ALL) {
+      assertThat(help).contains("  " + option.flag()).contains("env " + option.env() + ";");
+    }
+    assertThat(help)
+        .contains("env STAGER_DRIVER; default: ollama\n")
+        .contains("env STAGER_STALL_TIMEOUT; default: 5m\n")
+        .contains("env STAGER_LINGER; default: 30s\n")
+        .contains("env STAGER_PROGRESS_INTERVAL; default: 10s\n")
+        .contains("env STAGER_TERMINATION_LOG; default: /dev/termination-log\n")
+        .contains("env STAGER_PARTS; default: 16\n")
+        .contains("env STAGER_REPORT; default: (none)\n")
+        .contains("env OLLAMA_MODELS; default: " + System.getProperty("user.home"));
+  }
+
+  @Test
+  @Launch(
+      value = {"--no-such-flag"},
+      exitCode = 2)
+  void unknownFlag_exits2(LaunchResult result) throws Exception {
+    assertThat(result.getOutput()).contains("unknown option '--no-such-flag'; see stager --help");
+    assertThat(summary(result).get("outcome").asText()).isEqualTo("usage");
+  }
+
+  @Test
+  void badValue_exits2WithTheProperty(QuarkusMainLauncher launcher) {
+    LaunchResult result = launcher.launch("--linger", "soon", "ok-a:1");
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.getOutput()).contains("invalid configuration: ").contains("stager.linger");
+  }
+
+  @Test
+  void ollamaDriver_notInThisBuild_exits2AndTouchesNothing(QuarkusMainLauncher launcher) {
+    Path models = tmp.resolve("models");
+    LaunchResult result = launcher.launch("--models-dir", models.toString(), "llama3:8b");
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.getOutput())
+        .contains("the ollama driver is not available in this build yet; use --driver fake");
+    assertThat(models).doesNotExist();
+  }
+
+  @Test
+  void badName_exits2AndTouchesNothing(QuarkusMainLauncher launcher) throws Exception {
+    Path models = tmp.resolve("models");
+    Path report = tmp.resolve("report.json");
+    LaunchResult result =
+        launcher.launch(
+            "--driver=fake",
+            "--models-dir",
+            models.toString(),
+            "--report",
+            report.toString(),
+            "--linger=0",
+            "--models",
+            "ok-a:1,bad name");
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(summary(result).get("reason").asText()).startsWith("invalid model name 'bad name'");
+    assertThat(models).doesNotExist();
+    assertThat(report).doesNotExist();
+  }
+
+  @Test
+  void oneModelFails_exits1_withSummaryReportAndTerminationLog(QuarkusMainLauncher launcher)
+      throws Exception {
+    Path models = tmp.resolve("models");
+    Path report = tmp.resolve("out/report.json");
+    Path terminationLog = Files.createFile(tmp.resolve("termination-log"));
+
+    LaunchResult result =
+        launcher.launch(
+            "--driver",
+            "fake",
+            "--models-dir",
+            models.toString(),
+            "--report",
+            report.toString(),
+            "--termination-log",
+            terminationLog.toString(),
+            "--linger",
+            "0",
+            "ok-retry:1",
+            "ok-broken:2");
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    JsonNode summary = summary(result);
+    assertThat(JSON.readTree(report.toFile())).isEqualTo(summary);
+    assertThat(summary.get("outcome").asText()).isEqualTo("failed");
+    assertThat(summary.get("exitCode").asInt()).isEqualTo(1);
+    assertThat(summary.get("modelsDir").asText()).isEqualTo(models.toString());
+    assertThat(summary.get("driver").asText()).isEqualTo("fake");
+    JsonNode done = summary.get("models").get(0);
+    assertThat(done.get("displayName").asText()).isEqualTo("ok-retry:1");
+    assertThat(done.get("outcome").asText()).isEqualTo("done");
+    assertThat(done.get("manifestDigest").asText()).startsWith("sha256:");
+    assertThat(done.get("retries").asInt()).isEqualTo(2);
+    assertThat(done.get("bytesTransferred").asLong()).isEqualTo(done.get("sizeBytes").asLong());
+    JsonNode failed = summary.get("models").get(1);
+    assertThat(failed.get("outcome").asText()).isEqualTo("failed");
+    assertThat(Files.readString(terminationLog))
+        .isEqualTo(
+            "1 of 2 models failed; first: ok-broken:2: max retries exceeded: connection reset by"
+                + " the fake after 65536 bytes");
+  }
+}

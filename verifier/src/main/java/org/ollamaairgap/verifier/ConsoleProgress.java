@@ -1,0 +1,137 @@
+package org.ollamaairgap.verifier;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import org.ollamaairgap.common.verify.BlobCheck;
+import org.ollamaairgap.common.verify.Finding;
+import org.ollamaairgap.common.verify.StoreVerifier;
+import org.ollamaairgap.common.verify.VerificationPlan;
+import org.ollamaairgap.common.verify.VerifyListener;
+
+/**
+ * Renders verification events as plain lines for {@code kubectl logs}: a start line, a progress
+ * line at a steady interval (bytes checked of total, percent, rate, ETA) and one line per finding.
+ */
+final class ConsoleProgress implements VerifyListener, AutoCloseable {
+  private final PrintStream out;
+  private final Duration interval;
+  private final LongAdder bytes = new LongAdder();
+  private final AtomicInteger blobs = new AtomicInteger();
+  private volatile VerificationPlan plan;
+  private volatile long started;
+  private ScheduledExecutorService ticker;
+
+  /** Findings of the walk, printed after the start line so that the log reads in order. */
+  private final List<String> early = new ArrayList<>();
+
+  ConsoleProgress(PrintStream out, Duration interval) {
+    this.out = out;
+    this.interval = interval;
+  }
+
+  @Override
+  public synchronized void planned(VerificationPlan plan) {
+    this.plan = plan;
+    this.started = System.nanoTime();
+    out.println(
+        "verifying "
+            + plan.root()
+            + " (mode "
+            + (plan.hashing() ? "full" : "size")
+            + ", parallelism "
+            + plan.parallelism()
+            + "): "
+            + plan.manifests()
+            + " manifests, "
+            + plan.blobs()
+            + " distinct blobs, "
+            + StoreVerifier.human(plan.totalBytes())
+            + (plan.hashing() ? " to hash" : " to check"));
+    early.forEach(out::println);
+    early.clear();
+    ticker =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "progress");
+              t.setDaemon(true);
+              return t;
+            });
+    long millis = Math.max(1, interval.toMillis());
+    ticker.scheduleAtFixedRate(this::print, millis, millis, TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public void bytesChecked(long n) {
+    bytes.add(n);
+  }
+
+  @Override
+  public void blobChecked(BlobCheck check) {
+    blobs.incrementAndGet();
+  }
+
+  @Override
+  public void found(Finding finding) {
+    synchronized (this) {
+      if (plan == null) {
+        early.add(finding.line());
+        return;
+      }
+    }
+    out.println(finding.line());
+  }
+
+  /** One progress line: {@code progress: 1.2 GiB of 5.0 GiB (24%), 850.0 MiB/s, ETA 5s, ...}. */
+  void print() {
+    VerificationPlan p = plan;
+    if (p == null) {
+      return;
+    }
+    long done = bytes.sum();
+    long total = p.totalBytes();
+    double elapsed = (System.nanoTime() - started) / 1e9;
+    double rate = elapsed > 0 ? done / elapsed : 0;
+    String eta =
+        rate > 0 && done < total ? seconds((long) ((total - done) / rate * 1000)) : "unknown";
+    out.println(
+        String.format(
+            Locale.ROOT,
+            "progress: %s of %s (%d%%), %s/s, ETA %s, %d of %d blobs done",
+            StoreVerifier.human(done),
+            StoreVerifier.human(total),
+            total == 0 ? 100 : done * 100 / total,
+            StoreVerifier.human((long) rate),
+            eta,
+            blobs.get(),
+            p.blobs()));
+  }
+
+  @Override
+  public synchronized void close() {
+    early.forEach(out::println); // the walk never finished: still show what it found
+    early.clear();
+    if (ticker != null) {
+      ticker.shutdownNow();
+    }
+  }
+
+  /** {@code 4.2s}, {@code 3m05s}, {@code 1h02m}. */
+  static String seconds(long millis) {
+    long s = millis / 1000;
+    if (s < 60) {
+      return String.format(Locale.ROOT, "%.1fs", millis / 1000.0);
+    }
+    if (s < 3600) {
+      return String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
+    }
+    return String.format(Locale.ROOT, "%dh%02dm", s / 3600, (s % 3600) / 60);
+  }
+}

@@ -1,0 +1,21 @@
+package org.ollamaairgap.verifier;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import org.ollamaairgap.common.verify.Finding;
+import org.ollamaairgap.common.verify.ModelResult;
+import org.ollamaairgap.common.verify.VerificationReport;
+
+/**
+ * Registers for reflection, in the native executable, every type Jackson binds to or from JSON.
+ *
+ * <p>Quarkus registers REST payloads by itself, but not types read or written with a plain {@code
+ * ObjectMapper} (reports, manifests, API streams), and the types in {@code common} cannot carry
+ * Quarkus annotations. A type missing here works in JVM mode and fails only in the native
+ * executable, with empty JSON or "no serializer found". Add each such type (records included) to
+ * {@code targets}; see docs/images.md.
+ */
+@RegisterForReflection(
+    targets = {VerificationReport.class, Finding.class, ModelResult.class, ReportFile.class})
+final class NativeReflection {
+  private NativeReflection() {}
+}

@@ -1,0 +1,354 @@
+package org.ollamaairgap.verifier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.test.junit.main.LaunchResult;
+import io.quarkus.test.junit.main.QuarkusMainLauncher;
+import io.quarkus.test.junit.main.QuarkusMainTest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.ollamaairgap.common.model.Digest;
+import org.ollamaairgap.testing.StoreBuilder;
+import org.ollamaairgap.testing.SyntheticBlob;
+import org.ollamaairgap.testing.SyntheticModel;
+
+/** Runs the verifier's main end to end on generated stores: every finding and every exit code. */
+@QuarkusMainTest
+class VerifierMainTest {
+  static final SyntheticModel LLAMA = SyntheticModel.typical("llama3:8b", 1, 200_000);
+  static final SyntheticModel PHI = SyntheticModel.typical("acme/phi:mini", 2, 50_000);
+  static final Digest LLAMA_WEIGHTS = LLAMA.layers().get(0).blob().digest();
+  static final Digest PHI_WEIGHTS = PHI.layers().get(0).blob().digest();
+
+  @TempDir Path dir;
+
+  /** A damage to the good store, and what the verifier must say about it. */
+  interface Damage {
+    void apply(StoreBuilder store, Path outside) throws Exception;
+  }
+
+  StoreBuilder good() throws Exception {
+    return StoreBuilder.at(dir.resolve("models")).add(LLAMA).add(PHI);
+  }
+
+  LaunchResult launch(QuarkusMainLauncher launcher, String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.add("--termination-log=" + dir.resolve("termination-log"));
+    return launcher.launch(all.toArray(String[]::new));
+  }
+
+  static String store(StoreBuilder store) {
+    return "--models-dir=" + store.root();
+  }
+
+  @Test
+  void goodStoreExitsZero(QuarkusMainLauncher launcher) throws Exception {
+    StoreBuilder store = good();
+    Files.writeString(dir.resolve("termination-log"), "");
+    LaunchResult result = launch(launcher, store(store), "--parallelism=2");
+
+    assertThat(result.exitCode()).as(result.getOutput()).isEqualTo(0);
+    assertThat(result.getOutput())
+        .contains(
+            "verifying "
+                + store.root()
+                + " (mode full, parallelism 2): 2 manifests, 8 distinct blobs, 244.6 KiB to hash")
+        .contains(
+            "model llama3:8b: ok (id " + LLAMA.manifest().digest().shortHex() + ", 195.6 KiB)");
+    assertThat(result.getOutput()).contains("OK: verified 2 models, 8 blobs, 244.6 KiB hashed in");
+    assertThat(Files.readString(dir.resolve("termination-log")))
+        .startsWith("OK: verified 2 models")
+        .endsWith("Ollama may start.");
+  }
+
+  static List<Arguments> damages() {
+    return List.of(
+        Arguments.of(
+            "missing blob",
+            (Damage) (s, o) -> s.deleteBlob(LLAMA_WEIGHTS),
+            "ERROR BLOB_MISSING model=llama3:8b blob="
+                + LLAMA_WEIGHTS
+                + " expected size=200000"
+                + " actual no file: "),
+        Arguments.of(
+            "truncated blob",
+            (Damage) (s, o) -> s.truncate(PHI_WEIGHTS, 10),
+            "ERROR BLOB_SIZE_MISMATCH model=acme/phi:mini blob="
+                + PHI_WEIGHTS
+                + " expected size=50000 actual size=10: "),
+        Arguments.of(
+            "corrupt blob",
+            (Damage) (s, o) -> s.flipByte(PHI_WEIGHTS, 0),
+            "ERROR BLOB_DIGEST_MISMATCH model=acme/phi:mini blob="
+                + PHI_WEIGHTS
+                + " expected sha256="
+                + PHI_WEIGHTS.hex()
+                + " actual sha256="),
+        Arguments.of(
+            "fifo named like a blob",
+            (Damage) (s, o) -> s.fifoInsteadOf(PHI_WEIGHTS),
+            "ERROR BLOB_NOT_REGULAR_FILE model=acme/phi:mini"),
+        Arguments.of(
+            "symlink out of the store",
+            (Damage) (s, o) -> s.symlinkOutside(PHI_WEIGHTS, o),
+            "ERROR BLOB_OUTSIDE_STORE model=acme/phi:mini"),
+        Arguments.of(
+            "legacy blob name",
+            (Damage) (s, o) -> s.legacyName(PHI_WEIGHTS),
+            "ERROR LEGACY_BLOB_NAME path="),
+        Arguments.of(
+            "missing blobs dir",
+            (Damage) (s, o) -> s.deleteBlobsDir(),
+            "ERROR BLOBS_DIR_MISSING path="),
+        Arguments.of(
+            "missing manifests dir",
+            (Damage) (s, o) -> s.deleteManifestsDir(),
+            "ERROR MANIFESTS_DIR_MISSING path="),
+        Arguments.of(
+            "invalid manifest",
+            (Damage) (s, o) -> s.manifestFile("registry.ollama.ai/library/bad/latest", "[]"),
+            "ERROR INVALID_MANIFEST model=bad:latest path="),
+        Arguments.of(
+            "invalid model name",
+            (Damage) (s, o) -> s.manifestFile("registry.ollama.ai/library/m/.latest.swp", "{}"),
+            "ERROR INVALID_MODEL_NAME path="));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("damages")
+  @Timeout(value = 120, unit = TimeUnit.SECONDS) // a hang guard (the FIFO), not a speed check
+  void damagedStoreExitsOne(String name, Damage damage, String line, QuarkusMainLauncher launcher)
+      throws Exception {
+    StoreBuilder store = good();
+    damage.apply(store, Files.createDirectories(dir.resolve("outside")));
+    Files.writeString(dir.resolve("termination-log"), "");
+    LaunchResult result = launch(launcher, store(store));
+
+    assertThat(result.exitCode()).as(result.getOutput()).isEqualTo(1);
+    assertThat(result.getOutput()).contains(line);
+    assertThat(Files.readString(dir.resolve("termination-log"))).startsWith("FAILED: ");
+  }
+
+  static List<Arguments> warnings() {
+    return List.of(
+        Arguments.of(
+            "empty manifest dir",
+            (Damage) (s, o) -> s.emptyManifestDir("registry.ollama.ai/library/gone"),
+            "WARNING EMPTY_MANIFEST_DIR path="),
+        Arguments.of(
+            "partial leftovers",
+            (Damage) (s, o) -> s.blobsFile("sha256-" + "a".repeat(64) + "-partial-0", 5),
+            "WARNING PARTIAL_LEFTOVER path="),
+        Arguments.of(
+            "tmp leftovers",
+            (Damage) (s, o) -> s.blobsFile("sha256-" + "a".repeat(64) + ".tmp", 5),
+            "WARNING TMP_LEFTOVER path="),
+        Arguments.of(
+            "create leftovers",
+            (Damage) (s, o) -> s.blobsFile("sha256-123456789", 5),
+            "WARNING STRAY_BLOB_FILE path="),
+        Arguments.of(
+            "unreferenced blob",
+            (Damage) (s, o) -> s.addUnreferenced(SyntheticBlob.random(7, 3000)),
+            "WARNING UNREFERENCED_BLOBS path="
+                + "%s actual 1 blobs, 3000 bytes: 1 blobs (2.9 KiB) in %s are used by no manifest"),
+        Arguments.of(
+            "manifest at the wrong depth",
+            (Damage) (s, o) -> s.manifestFile("registry.ollama.ai/library/other", "{}"),
+            "INFO IGNORED_MANIFEST_FILE path="));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("warnings")
+  void warningsStillExitZero(String name, Damage damage, String line, QuarkusMainLauncher launcher)
+      throws Exception {
+    StoreBuilder store = good();
+    damage.apply(store, dir);
+    LaunchResult result = launch(launcher, store(store));
+
+    assertThat(result.exitCode()).as(result.getOutput()).isEqualTo(0);
+    String blobs = store.layout().blobsDir().toString();
+    assertThat(result.getOutput()).contains(line.replace("%s", blobs));
+    assertThat(result.getOutput()).startsWith("verifying "); // walk findings after the start line
+  }
+
+  @Test
+  void sizeModeMissesCorruptionButNotTruncation(QuarkusMainLauncher launcher) throws Exception {
+    StoreBuilder store = good().flipByte(PHI_WEIGHTS, 0);
+    LaunchResult size = launch(launcher, store(store), "--mode", "size", "--parallelism", "2");
+    assertThat(size.exitCode()).as(size.getOutput()).isEqualTo(0);
+    assertThat(size.getOutput()).contains("(mode size, parallelism 2)", "checked by size");
+
+    store.truncate(PHI_WEIGHTS, 1);
+    LaunchResult truncated = launch(launcher, store(store), "--mode=SIZE", "--parallelism=1");
+    assertThat(truncated.exitCode()).isEqualTo(1);
+    assertThat(truncated.getOutput()).contains("BLOB_SIZE_MISMATCH");
+  }
+
+  @Test
+  void requireAndExpect(QuarkusMainLauncher launcher) throws Exception {
+    StoreBuilder store = good();
+    String id = LLAMA.manifest().digest().toString();
+    LaunchResult ok =
+        launch(
+            launcher,
+            store(store),
+            "--require",
+            "Llama3:8B,acme/phi:mini",
+            "--expect",
+            "llama3:8b@" + id);
+    assertThat(ok.exitCode()).as(ok.getOutput()).isEqualTo(0);
+
+    String wrong = "sha256:" + "1".repeat(64);
+    LaunchResult bad =
+        launch(
+            launcher, store(store), "--require", "mistral", "--expect", "acme/phi:mini@" + wrong);
+    assertThat(bad.exitCode()).isEqualTo(1);
+    assertThat(bad.getOutput())
+        .contains(
+            "ERROR REQUIRED_MODEL_MISSING model=mistral:latest path="
+                + store.root()
+                + "/manifests/registry.ollama.ai/library/mistral/latest expected a manifest"
+                + " actual none: required model mistral:latest is not in the store. What to do:"
+                + " stage mistral:latest (or fix the model list the verifier is given)")
+        .contains(
+            "ERROR EXPECTED_DIGEST_MISMATCH model=acme/phi:mini manifest="
+                + wrong
+                + " expected "
+                + wrong
+                + " actual "
+                + PHI.manifest().digest());
+  }
+
+  @Test
+  void reportIsWrittenAsJson(QuarkusMainLauncher launcher) throws Exception {
+    StoreBuilder store = good().deleteBlob(PHI_WEIGHTS);
+    Path report = dir.resolve("out/report.json");
+    LaunchResult result = launch(launcher, store(store), "--report", report.toString());
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    JsonNode json = new ObjectMapper().readTree(report.toFile());
+    assertThat(json.get("result").asText()).isEqualTo("failed");
+    assertThat(json.get("exitCode").asInt()).isEqualTo(1);
+    JsonNode body = json.get("report");
+    assertThat(body.get("errors").asInt()).isEqualTo(1);
+    assertThat(body.get("models")).hasSize(2);
+    JsonNode finding = body.get("findings").get(0);
+    assertThat(finding.get("severity").asText()).isEqualTo("ERROR");
+    assertThat(finding.get("kind").asText()).isEqualTo("BLOB_MISSING");
+    assertThat(finding.get("digest").asText()).isEqualTo(PHI_WEIGHTS.toString());
+    assertThat(finding.get("model").asText()).isEqualTo("acme/phi:mini");
+    try (var files = Files.list(report.getParent())) {
+      assertThat(files).containsExactly(report); // no temp file left behind
+    }
+  }
+
+  static List<Arguments> usageErrors() {
+    return List.of(
+        Arguments.of(List.of("--bogus"), "verifier: unknown option '--bogus'; see verifier --help"),
+        Arguments.of(
+            List.of("--mode", "fast"),
+            "verifier: invalid configuration: SRCFG00039: The config property verifier.mode (--mode"
+                + " / VERIFIER_MODE) with the config value \"fast\" threw an Exception whilst being"
+                + " converted"),
+        Arguments.of(
+            List.of("--parallelism", "-1"),
+            "verifier: --parallelism / VERIFIER_PARALLELISM must be 0 (one per core) or more,"
+                + " not -1"),
+        Arguments.of(
+            List.of("--progress-interval", "soon"),
+            "verifier: invalid configuration: SRCFG00039: The config property"
+                + " verifier.progress-interval"),
+        Arguments.of(
+            List.of("--expect", "llama3:8b"),
+            "verifier: --require / --expect: 'llama3:8b' is not name@sha256:<64 hex>: --expect"
+                + " pins a model to the SHA-256 of its manifest file"),
+        Arguments.of(List.of("--require", "bad name!"), "verifier: --require / --expect: "),
+        Arguments.of(
+            List.of("--models-dir", " "),
+            "verifier: --models-dir / OLLAMA_MODELS is empty: give the store root"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("usageErrors")
+  void badUsageExitsTwo(List<String> args, String message, QuarkusMainLauncher launcher)
+      throws Exception {
+    Path store = good().root();
+    List<String> all = new ArrayList<>(List.of("--models-dir=" + store));
+    all.addAll(args);
+    if (args.get(0).equals("--models-dir")) {
+      all.remove(0);
+    }
+    LaunchResult result = launch(launcher, all.toArray(String[]::new));
+    assertThat(result.exitCode()).as(result.getErrorOutput()).isEqualTo(2);
+    assertThat(result.getErrorOutput()).startsWith(message);
+  }
+
+  @Test
+  void reportInsideTheStoreIsRefused(QuarkusMainLauncher launcher) throws Exception {
+    StoreBuilder store = good();
+    Path report = store.root().resolve("report.json");
+    LaunchResult result = launch(launcher, store(store), "--report=" + report);
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.getErrorOutput())
+        .contains(
+            "--report "
+                + report
+                + " is inside the models directory "
+                + store.root()
+                + ": the verifier never writes into the store; choose a path outside it");
+    assertThat(report).doesNotExist();
+  }
+
+  @Test
+  void missingStoreExitsThree(QuarkusMainLauncher launcher) throws Exception {
+    Files.writeString(dir.resolve("termination-log"), "");
+    LaunchResult result = launch(launcher, "--models-dir", dir.resolve("nope").toString());
+    assertThat(result.exitCode()).isEqualTo(3);
+    String message =
+        "models directory "
+            + dir.resolve("nope")
+            + " does not exist: check OLLAMA_MODELS / --models-dir and the volume mount";
+    assertThat(result.getErrorOutput()).contains("verifier: " + message);
+    assertThat(Files.readString(dir.resolve("termination-log"))).isEqualTo(message);
+  }
+
+  @Test
+  void storeThatIsAFileExitsThree(QuarkusMainLauncher launcher) throws Exception {
+    Path file = Files.writeString(dir.resolve("file"), "x");
+    LaunchResult result = launch(launcher, "--models-dir", file.toString());
+    assertThat(result.exitCode()).isEqualTo(3);
+  }
+
+  @Test
+  void helpListsEveryOptionWithItsVariable(QuarkusMainLauncher launcher) {
+    LaunchResult result = launcher.launch("--help");
+    assertThat(result.exitCode()).isEqualTo(0);
+    for (var option : Verifier.OPTIONS) {
+      assertThat(result.getOutput()).contains(option.flag(), "env " + option.env());
+    }
+    assertThat(result.getOutput()).contains("default: full", "default: 10s");
+  }
+
+  @Test
+  void progressLinesAtTheInterval(QuarkusMainLauncher launcher) throws Exception {
+    StoreBuilder store =
+        StoreBuilder.at(dir.resolve("models"))
+            .add(SyntheticModel.typical("big:1", 3, 64L * 1024 * 1024));
+    LaunchResult result =
+        launch(launcher, store(store), "--progress-interval=1ms", "--parallelism=1");
+    assertThat(result.exitCode()).isEqualTo(0);
+    assertThat(result.getOutput()).containsPattern("progress: [0-9.]+ [KMG]?i?B of 64\\.0 MiB \\(");
+  }
+}

@@ -1,0 +1,92 @@
+package org.ollamaairgap.verifier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.ollamaairgap.testing.StoreBuilder;
+import org.ollamaairgap.testing.SyntheticModel;
+
+/**
+ * The packaged verifier as a real process: what only a real environment can show (environment
+ * variables read by Quarkus at start-up, {@code OLLAMA_MODELS} as Ollama reads it).
+ */
+class VerifierProcessIT {
+  @TempDir Path dir;
+
+  record Result(int code, String out, String err) {}
+
+  Result run(Map<String, String> env, String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-jar");
+    command.add(System.getProperty("verifier.jar", "target/quarkus-app/quarkus-run.jar"));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().remove("OLLAMA_MODELS");
+    builder.environment().putAll(env);
+    builder.redirectOutput(dir.resolve("out").toFile()).redirectError(dir.resolve("err").toFile());
+    int code = builder.start().waitFor();
+    return new Result(
+        code,
+        Files.readString(dir.resolve("out"), StandardCharsets.UTF_8),
+        Files.readString(dir.resolve("err"), StandardCharsets.UTF_8));
+  }
+
+  StoreBuilder store(Path root) throws IOException {
+    return StoreBuilder.at(root).add(SyntheticModel.typical("llama3:8b", 1, 10_000));
+  }
+
+  @Test
+  void badEnvironmentValueIsOneLineAndExitTwo() throws Exception {
+    Path root = store(dir.resolve("models")).root();
+    Result result = run(Map.of("OLLAMA_MODELS", root.toString(), "VERIFIER_PARALLELISM", "many"));
+    assertThat(result.code()).as(result.err()).isEqualTo(2);
+    assertThat(result.err().strip())
+        .isEqualTo(
+            "verifier: invalid configuration: SRCFG00039: The config property"
+                + " verifier.parallelism (--parallelism / VERIFIER_PARALLELISM) with the config"
+                + " value \"many\" threw an Exception whilst being converted SRCFG00029: Expected"
+                + " an integer value, got \"many\"");
+  }
+
+  @Test
+  void ollamaModelsIsReadAsOllamaReadsIt() throws Exception {
+    Path root = store(dir.resolve("my models")).root();
+    // Ollama trims blanks and quotes around the value.
+    Result result =
+        run(Map.of("OLLAMA_MODELS", " \"" + root + "\" ", "VERIFIER_REQUIRE", "llama3:8b"));
+    assertThat(result.code()).as(result.out() + result.err()).isEqualTo(0);
+    assertThat(result.out()).contains("verifying " + root + " (");
+  }
+
+  @Test
+  void withoutOllamaModelsTheDefaultIsUnderHome() throws Exception {
+    Path home = dir.resolve("home");
+    store(home.resolve(".ollama/models"));
+    Result result = run(Map.of("HOME", home.toString()));
+    assertThat(result.code()).as(result.out() + result.err()).isEqualTo(0);
+    assertThat(result.out()).contains("verifying " + home.resolve(".ollama/models") + " (");
+  }
+
+  @Test
+  void flagBeatsEnvironment() throws Exception {
+    Path root = store(dir.resolve("models")).root();
+    Result result =
+        run(
+            Map.of("OLLAMA_MODELS", dir.resolve("nope").toString(), "VERIFIER_MODE", "bogus"),
+            "--models-dir",
+            root.toString(),
+            "--mode",
+            "size");
+    assertThat(result.code()).as(result.out() + result.err()).isEqualTo(0);
+    assertThat(result.out()).contains("(mode size,");
+  }
+}
