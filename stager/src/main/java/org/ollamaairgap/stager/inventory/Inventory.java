@@ -1,5 +1,7 @@
 package org.ollamaairgap.stager.inventory;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -14,6 +16,7 @@ import java.util.stream.Collectors;
  * @param models in the order asked for
  */
 @RegisterForReflection
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record Inventory(
     String store, String generatedAt, String generatedBy, List<InventoryModel> models) {
 
@@ -27,6 +30,7 @@ public record Inventory(
    * separated, canonical names. Failed models are left out: production must not pin bytes that
    * staging did not verify.
    */
+  @JsonProperty(value = "expect", access = JsonProperty.Access.READ_ONLY)
   public String expect() {
     return models.stream()
         .filter(InventoryModel::pinnable)
