@@ -66,14 +66,17 @@ class StagerMainTest {
   }
 
   @Test
-  void ollamaDriver_notInThisBuild_exits2AndTouchesNothing(QuarkusMainLauncher launcher) {
+  void ollamaDriver_withoutHostOrBinary_exits3NamingTheBinary(QuarkusMainLauncher launcher) {
     Path models = tmp.resolve("models");
-    LaunchResult result = launcher.launch("--models-dir", models.toString(), "llama3:8b");
+    Path missing = tmp.resolve("no-such-dir/ollama");
+    LaunchResult result =
+        launcher.launch(
+            "--models-dir", models.toString(), "--ollama-bin", missing.toString(), "llama3:8b");
 
-    assertThat(result.exitCode()).isEqualTo(2);
-    assertThat(result.getOutput())
-        .contains("the ollama driver is not available in this build yet; use --driver fake");
-    assertThat(models).doesNotExist();
+    assertThat(result.exitCode()).isEqualTo(3);
+    assertThat(result.getOutput()).contains("the ollama binary " + missing + " does not exist");
+    assertThat(models.resolve("manifests")).doesNotExist();
+    assertThat(models.resolve("blobs")).doesNotExist();
   }
 
   @Test

@@ -29,6 +29,30 @@ public interface StagerConfig {
   /** An existing Ollama server for the {@code ollama} driver; none means start one. */
   Optional<String> ollamaHost();
 
+  /** Ollama driver: the {@code ollama} executable to start; none means the one on {@code PATH}. */
+  Optional<Path> ollamaBin();
+
+  /**
+   * Ollama driver: {@code HOME} for the started server, which creates {@code
+   * $HOME/.ollama/id_ed25519} at start-up; none keeps the stager's own. Must be writable.
+   */
+  Optional<Path> ollamaHome();
+
+  /**
+   * Ollama driver: start the server with {@code OLLAMA_NOPRUNE}, so it never deletes blobs another
+   * writer put in the shared store or a replaced tag's old layers.
+   */
+  @WithDefault("true")
+  boolean ollamaNoprune();
+
+  /** Ollama driver: how long a started server may take to answer HTTP. */
+  @WithDefault("60s")
+  Duration ollamaReadyTimeout();
+
+  /** Ollama driver: how long a started server may take to stop before it is killed. */
+  @WithDefault("10s")
+  Duration ollamaStopTimeout();
+
   /** Plain HTTP to the registry, as Ollama's {@code --insecure} means it. */
   @WithDefault("false")
   boolean insecure();

@@ -38,6 +38,36 @@ public final class StagerOptions {
               "OLLAMA_HOST",
               "URL",
               "An existing Ollama server for the ollama driver; none: start `ollama serve`."),
+          Option.value(
+              "--ollama-bin",
+              "stager.ollama-bin",
+              "STAGER_OLLAMA_BIN",
+              "FILE",
+              "The ollama executable to start when no --ollama-host is given; default: PATH."),
+          Option.value(
+              "--ollama-home",
+              "stager.ollama-home",
+              "STAGER_OLLAMA_HOME",
+              "DIR",
+              "HOME for the started ollama serve (it writes .ollama/id_ed25519 there)."),
+          Option.value(
+              "--ollama-noprune",
+              "stager.ollama-noprune",
+              "STAGER_OLLAMA_NOPRUNE",
+              "true|false",
+              "Start ollama serve with OLLAMA_NOPRUNE, so it never deletes blobs in the store."),
+          Option.value(
+              "--ollama-ready-timeout",
+              "stager.ollama-ready-timeout",
+              "STAGER_OLLAMA_READY_TIMEOUT",
+              "DURATION",
+              "How long a started ollama serve may take to answer HTTP."),
+          Option.value(
+              "--ollama-stop-timeout",
+              "stager.ollama-stop-timeout",
+              "STAGER_OLLAMA_STOP_TIMEOUT",
+              "DURATION",
+              "How long a started ollama serve may take to stop before it is killed."),
           Option.toggle(
               "--insecure",
               "stager.insecure",

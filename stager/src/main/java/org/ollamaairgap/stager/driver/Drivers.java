@@ -10,9 +10,6 @@ import org.ollamaairgap.common.cli.UsageException;
 /** Chooses the driver {@code --driver} names, among the {@link DriverProvider} beans present. */
 @ApplicationScoped
 public class Drivers {
-  /** The drivers DESIGN §3 promises; one missing from this build gets a plain explanation. */
-  static final List<String> CONTRACT = List.of("ollama", "registry");
-
   private final List<DriverProvider> providers;
 
   Drivers(@All List<DriverProvider> providers) {
@@ -33,10 +30,6 @@ public class Drivers {
         available.isEmpty()
             ? "this build has no driver at all"
             : "use --driver " + String.join(" or --driver ", available);
-    if (CONTRACT.contains(wanted)) {
-      throw new UsageException(
-          "the " + wanted + " driver is not available in this build yet; " + choices);
-    }
     throw new UsageException(
         "unknown driver '" + name + "' (--driver / STAGER_DRIVER): " + choices);
   }
