@@ -111,6 +111,11 @@ spec:
           valueFrom:
             fieldRef:
               fieldPath: metadata.namespace
+        # Events name the pod by uid too, so that `kubectl describe pod` lists them.
+        - name: POD_UID
+          valueFrom:
+            fieldRef:
+              fieldPath: metadata.uid
         {{- with .Values.stager.extraEnv }}
         {{- toYaml . | nindent 8 }}
         {{- end }}

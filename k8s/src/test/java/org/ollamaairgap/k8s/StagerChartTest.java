@@ -157,6 +157,7 @@ class StagerChartTest {
     assertThat(env).containsKeys("STAGER_INSECURE", "STAGER_STALL_TIMEOUT", "STAGER_LINGER");
     assertThat(fieldRef(stager, "POD_NAME")).isEqualTo("metadata.name");
     assertThat(fieldRef(stager, "POD_NAMESPACE")).isEqualTo("metadata.namespace");
+    assertThat(fieldRef(stager, "POD_UID")).isEqualTo("metadata.uid");
 
     // The store: OLLAMA_MODELS is the writable mount of the models volume.
     VolumeMount store = mount(stager, "models");
@@ -232,10 +233,9 @@ class StagerChartTest {
     assertThat(rules(role))
         .containsExactlyInAnyOrder(
             "/configmaps/[]/[create]",
-            "/configmaps/[ollama-airgap-inventory]/[get, patch, update]",
+            "/configmaps/[ollama-airgap-inventory]/[get, update]",
             "coordination.k8s.io/leases/[]/[create, get, update]",
-            "/events/[]/[create]",
-            "events.k8s.io/events/[]/[create]");
+            "/events/[]/[create]");
   }
 
   @Test

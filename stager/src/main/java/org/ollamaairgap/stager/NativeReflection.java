@@ -1,6 +1,9 @@
 package org.ollamaairgap.stager;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import org.ollamaairgap.stager.inventory.Inventory;
+import org.ollamaairgap.stager.inventory.InventoryModel;
+import org.ollamaairgap.stager.lock.LockRecord;
 import org.ollamaairgap.stager.run.ModelReport;
 import org.ollamaairgap.stager.run.RunResult;
 import org.ollamaairgap.stager.run.Summary;
@@ -17,7 +20,15 @@ import org.ollamaairgap.stager.run.Summary;
  * pull stream as {@code JsonNode} trees, which need no registration.
  */
 @RegisterForReflection(
-    targets = {Summary.class, ModelReport.class, RunResult.class},
+    targets = {
+      Summary.class,
+      ModelReport.class,
+      RunResult.class,
+      Inventory.class,
+      InventoryModel.class,
+      // The lock file's content, written and read back.
+      LockRecord.class
+    },
     classNames = {
       // The registry driver's resume state, written and read back with readValue.
       "org.ollamaairgap.stager.registry.ResumeState",

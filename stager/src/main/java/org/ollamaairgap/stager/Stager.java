@@ -19,7 +19,14 @@ import org.eclipse.microprofile.health.Liveness;
 import org.jboss.logging.Logger;
 import org.ollamaairgap.common.cli.CommandLine;
 import org.ollamaairgap.common.cli.UsageException;
+import org.ollamaairgap.common.model.ModelName;
+import org.ollamaairgap.common.model.StoreException;
 import org.ollamaairgap.common.store.StoreLayout;
+import org.ollamaairgap.stager.cluster.Cluster;
+import org.ollamaairgap.stager.cluster.ClusterContext;
+import org.ollamaairgap.stager.cluster.ClusterSettings;
+import org.ollamaairgap.stager.cluster.EventPublisher;
+import org.ollamaairgap.stager.cluster.InventoryPublisher;
 import org.ollamaairgap.stager.config.EffectiveConfig;
 import org.ollamaairgap.stager.config.StagerConfig;
 import org.ollamaairgap.stager.config.StagerOptions;
@@ -27,10 +34,14 @@ import org.ollamaairgap.stager.driver.DriverProvider;
 import org.ollamaairgap.stager.driver.Drivers;
 import org.ollamaairgap.stager.health.StallLiveness;
 import org.ollamaairgap.stager.health.StallWatch;
+import org.ollamaairgap.stager.inventory.Inventory;
+import org.ollamaairgap.stager.inventory.InventoryReader;
+import org.ollamaairgap.stager.lock.Identity;
 import org.ollamaairgap.stager.metrics.PullMetrics;
 import org.ollamaairgap.stager.progress.ProgressLog;
 import org.ollamaairgap.stager.progress.ProgressTracker;
 import org.ollamaairgap.stager.report.SummaryWriter;
+import org.ollamaairgap.stager.run.ModelReport;
 import org.ollamaairgap.stager.run.RunResult;
 import org.ollamaairgap.stager.run.StagingRun;
 import org.ollamaairgap.stager.run.Summary;
@@ -49,6 +60,7 @@ public class Stager {
   private final Drivers drivers;
   private final StallLiveness liveness;
   private final ObjectMapper json;
+  private final Cluster cluster;
   private final Clock clock = Clock.systemUTC();
   // Held for the life of the app: the gauges read through it.
   private PullMetrics metrics;
@@ -57,7 +69,9 @@ public class Stager {
       MeterRegistry registry,
       Drivers drivers,
       @Liveness StallLiveness liveness,
-      ObjectMapper json) {
+      ObjectMapper json,
+      Cluster cluster) {
+    this.cluster = cluster;
     this.registry = registry;
     this.drivers = drivers;
     this.liveness = liveness;
@@ -73,6 +87,7 @@ public class Stager {
         new EffectiveConfig(ConfigProvider.getConfig().unwrap(SmallRyeConfig.class));
     StagerConfig config = null;
     DriverProvider provider;
+    ClusterContext context;
     try {
       CommandLine.Parsed parsed = cli.parse(args);
       if (parsed.help()) {
@@ -84,6 +99,7 @@ public class Stager {
       validate(config);
       provider = drivers.select(config.driver());
       provider.check(config);
+      context = Cluster.context(config.kubernetes(), System.getenv());
     } catch (UsageException e) {
       LOG.error(e.getMessage());
       Summary summary =
@@ -95,20 +111,30 @@ public class Stager {
               config == null ? null : config.driver(),
               clock.instant().toString(),
               0,
-              List.of());
+              List.of(),
+              null);
       writer.print(summary);
       writer.writeTerminationLog(
           e.getMessage(), config == null ? DEFAULT_TERMINATION_LOG : config.terminationLog());
       return RunResult.USAGE;
     }
-    int exit = stage(config, provider, writer);
+    int exit = stage(config, provider, context, writer);
     linger(config.linger());
     return exit;
   }
 
-  private int stage(StagerConfig config, DriverProvider provider, SummaryWriter writer) {
+  private int stage(
+      StagerConfig config, DriverProvider provider, ClusterContext context, SummaryWriter writer) {
     Instant started = clock.instant();
     StoreLayout layout = new StoreLayout(config.modelsDir());
+    ClusterSettings settings =
+        new ClusterSettings(
+            config.lockWait(),
+            config.lockStaleAfter(),
+            config.inventoryConfigmap(),
+            config.maxEvents());
+    EventPublisher events = cluster.events(context, settings);
+    events.started(config.models().map(List::size).orElse(0), layout.root().toString());
     ProgressTracker tracker = new ProgressTracker(clock);
     metrics = new PullMetrics(registry, tracker);
     liveness.watch(new StallWatch(tracker, config.stallTimeout()));
@@ -127,12 +153,16 @@ public class Stager {
     try {
       result =
           new StagingRun(layout, tracker, metrics)
+              .lockedBy(cluster.lock(context, layout, settings), config.lockWait())
               .run(config.models().orElse(List.of()), () -> provider.open(config, layout));
     } finally {
       ticks.cancel(false);
       ticker.shutdownNow();
     }
     Summary summary = summary(config, started, result);
+    if (result.exitCode() != RunResult.USAGE) {
+      summary = publish(summary, layout, context, settings, events);
+    }
     if (config.report().isPresent() && summary.exitCode() != RunResult.USAGE) {
       Path file = config.report().get();
       try {
@@ -152,7 +182,56 @@ public class Stager {
     }
     writer.print(summary);
     writer.writeTerminationLog(summary.reason(), config.terminationLog());
+    events.finished(summary.exitCode() == RunResult.OK, summary.reason());
     return summary.exitCode();
+  }
+
+  /**
+   * Records what the store now holds for the models asked for: into the summary always, and in a
+   * cluster into the inventory ConfigMap and as Events. A ConfigMap that cannot be written turns a
+   * good run into exit 3: production would otherwise pin the previous run's digests.
+   */
+  private Summary publish(
+      Summary summary,
+      StoreLayout layout,
+      ClusterContext context,
+      ClusterSettings settings,
+      EventPublisher events) {
+    List<InventoryReader.Outcome> outcomes = new java.util.ArrayList<>();
+    for (ModelReport model : summary.models()) {
+      try {
+        outcomes.add(
+            new InventoryReader.Outcome(
+                ModelName.parse(model.name()), model.outcome(), model.reason()));
+      } catch (StoreException e) {
+        throw new IllegalStateException("the run reported an invalid name " + model.name(), e);
+      }
+      if (ModelReport.DONE.equals(model.outcome())) {
+        events.staged(model.displayName(), model.manifestDigest(), model.sizeBytes());
+      } else if (ModelReport.FAILED.equals(model.outcome())) {
+        events.failed(model.displayName(), model.reason());
+      }
+    }
+    String by = context.enabled() ? context.podName() : Identity.current(System.getenv()).owner();
+    Inventory inventory = new InventoryReader(layout).read(outcomes, clock.instant(), by);
+    Summary with = summary.withInventory(inventory);
+    var publisher = cluster.inventory(context, settings);
+    if (publisher.isEmpty()) {
+      return with;
+    }
+    try {
+      publisher.get().publish(inventory);
+      LOG.infof(
+          "inventory written to %s; --expect for production: %s",
+          publisher.get().describe(),
+          inventory.expect().isEmpty() ? "(no model verified)" : inventory.expect());
+      return with;
+    } catch (InventoryPublisher.PublishException e) {
+      LOG.error(e.getMessage());
+      return with.exitCode() == RunResult.OK
+          ? with.with(RunResult.ENVIRONMENT, e.getMessage())
+          : with;
+    }
   }
 
   private Summary summary(StagerConfig config, Instant started, RunResult result) {
@@ -164,7 +243,8 @@ public class Stager {
         config.driver(),
         started.toString(),
         Duration.between(started, clock.instant()).toMillis() / 1000.0,
-        result.models());
+        result.models(),
+        null);
   }
 
   private static void validate(StagerConfig config) throws UsageException {

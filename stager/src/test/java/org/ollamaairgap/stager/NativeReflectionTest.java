@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.ollamaairgap.stager.lock.LockRecord;
 import org.ollamaairgap.stager.run.Summary;
 import org.ollamaairgap.testing.JsonTypes;
 
@@ -18,16 +19,21 @@ class NativeReflectionTest {
         NativeReflection.class.getAnnotation(RegisterForReflection.class);
     List<String> registered = new ArrayList<>(Arrays.asList(registration.classNames()));
     Arrays.stream(registration.targets()).map(Class::getName).forEach(registered::add);
-    // The summary (stdout, --report) and the registry driver's resume state (package-private).
+    // The summary (stdout, --report; it carries the inventory), the registry driver's resume
+    // state (package-private) and the lock file's record.
     Class<?> resumeState = Class.forName("org.ollamaairgap.stager.registry.ResumeState");
 
-    // The walk itself is checked too: a new record in either shows up here first.
-    assertThat(JsonTypes.reachable(Summary.class, resumeState))
+    // The walk itself is checked too: a new record in any of them shows up here first.
+    assertThat(JsonTypes.reachable(Summary.class, resumeState, LockRecord.class))
         .containsExactlyInAnyOrder(
             "org.ollamaairgap.stager.run.Summary",
             "org.ollamaairgap.stager.run.ModelReport",
+            "org.ollamaairgap.stager.inventory.Inventory",
+            "org.ollamaairgap.stager.inventory.InventoryModel",
+            "org.ollamaairgap.stager.lock.LockRecord",
             "org.ollamaairgap.stager.registry.ResumeState",
             "org.ollamaairgap.stager.registry.ResumeState$Part");
-    assertThat(registered).containsAll(JsonTypes.reachable(Summary.class, resumeState));
+    assertThat(registered)
+        .containsAll(JsonTypes.reachable(Summary.class, resumeState, LockRecord.class));
   }
 }

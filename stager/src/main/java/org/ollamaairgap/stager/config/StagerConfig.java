@@ -103,4 +103,31 @@ public interface StagerConfig {
   /** Registry driver: attempts after the first for a failing request or part. */
   @WithDefault("6")
   int retries();
+
+  /**
+   * Whether to use the Kubernetes API (store Lease, inventory ConfigMap, Events): {@code auto}
+   * inside a pod with a service-account token, {@code true}, or {@code false}.
+   */
+  @WithDefault("auto")
+  String kubernetes();
+
+  /** How long to wait for another stager's lock on the store before giving up (exit 3). */
+  @WithDefault("5m")
+  Duration lockWait();
+
+  /**
+   * A lock holder silent this long is presumed dead and stops blocking: the lock file's heartbeat
+   * age and the Lease's duration. Longer than an NFS server's restart grace (90 s) so a live holder
+   * stuck on a recovering export is not taken over.
+   */
+  @WithDefault("2m")
+  Duration lockStaleAfter();
+
+  /** The ConfigMap the inventory goes to in a cluster (the chart's stager.inventoryConfigMap). */
+  @WithDefault("ollama-airgap-inventory")
+  String inventoryConfigmap();
+
+  /** Kubernetes Events per run at most; model events beyond it are summed up in the last one. */
+  @WithDefault("20")
+  int maxEvents();
 }

@@ -144,7 +144,37 @@ public final class StagerOptions {
               "stager.retries",
               "STAGER_RETRIES",
               "N",
-              "registry driver: retries of a failing request or part before the model fails."));
+              "registry driver: retries of a failing request or part before the model fails."),
+          Option.value(
+              "--kubernetes",
+              "stager.kubernetes",
+              "STAGER_KUBERNETES",
+              "auto|true|false",
+              "Use the Kubernetes API (store Lease, inventory ConfigMap, Events); auto: in a pod."),
+          Option.value(
+              "--lock-wait",
+              "stager.lock-wait",
+              "STAGER_LOCK_WAIT",
+              "DURATION",
+              "Wait this long for another stager's lock on the store, then exit 3 naming it."),
+          Option.value(
+              "--lock-stale-after",
+              "stager.lock-stale-after",
+              "STAGER_LOCK_STALE_AFTER",
+              "DURATION",
+              "A lock holder silent this long is presumed dead (lock-file heartbeat, Lease)."),
+          Option.value(
+              "--inventory-configmap",
+              "stager.inventory-configmap",
+              "STAGER_INVENTORY_CONFIGMAP",
+              "NAME",
+              "In a cluster: ConfigMap for the inventory (keys inventory.json, expect)."),
+          Option.value(
+              "--max-events",
+              "stager.max-events",
+              "STAGER_MAX_EVENTS",
+              "N",
+              "In a cluster: Kubernetes Events per run at most."));
 
   private StagerOptions() {}
 
@@ -157,7 +187,7 @@ public final class StagerOptions {
         reference, and serves /q/metrics and /q/health on port 9000 while it works.
         Exit codes: 0 all staged and verified, 1 a model failed, 2 bad usage or
         configuration (nothing touched), 3 environment problem (target not writable, out of
-        space, Ollama not ready).""",
+        space, Ollama not ready, store locked by another stager).""",
         ALL,
         MODELS);
   }

@@ -28,7 +28,9 @@ public class StageException extends Exception {
     /** The Ollama server is missing, died or never became ready. */
     OLLAMA_UNAVAILABLE(true),
     /** The run was asked to stop. */
-    INTERRUPTED(true);
+    INTERRUPTED(true),
+    /** Another stager holds the store's lock, or took it over from this one. */
+    LOCKED(true);
 
     private final boolean environment;
 

@@ -20,6 +20,9 @@ import org.ollamaairgap.common.verify.BlobCheck;
 import org.ollamaairgap.common.verify.BlobChecker;
 import org.ollamaairgap.stager.driver.Driver;
 import org.ollamaairgap.stager.driver.StageException;
+import org.ollamaairgap.stager.lock.LockException;
+import org.ollamaairgap.stager.lock.LockHeldException;
+import org.ollamaairgap.stager.lock.StoreLock;
 import org.ollamaairgap.stager.progress.FanOut;
 import org.ollamaairgap.stager.progress.ModelProgress;
 import org.ollamaairgap.stager.progress.ProgressLog;
@@ -44,6 +47,8 @@ public final class StagingRun {
   private final ProgressTracker tracker;
   private final PullListener listener;
   private final Clock clock;
+  private StoreLock lock;
+  private Duration lockWait = Duration.ZERO;
 
   /**
    * @param tracker counts the events; the summary reads bytes and retries from it
@@ -54,6 +59,17 @@ public final class StagingRun {
     this.tracker = tracker;
     this.listener = new FanOut(List.of(tracker, others));
     this.clock = tracker.clock();
+  }
+
+  /**
+   * Takes {@code lock} after the names are checked and before anything is written to the store (the
+   * write probe aside), waiting up to {@code wait} for another stager; keeps it until the run ends
+   * and stops before the next model if it is lost.
+   */
+  public StagingRun lockedBy(StoreLock lock, Duration wait) {
+    this.lock = lock;
+    this.lockWait = wait;
+    return this;
   }
 
   /** Runs the whole list; never throws. */
@@ -78,20 +94,55 @@ public final class StagingRun {
         String.join(", ", models.stream().map(ModelName::displayShortest).toList()));
     try {
       TargetCheck.writable(layout);
-      try (Driver driver = drivers.open()) {
+      try (StoreLock.Held held = lock();
+          Driver driver = drivers.open()) {
         resolveAll(driver, entries);
         SpaceCheck.check(layout, resolved(entries));
         for (Entry entry : entries.values()) {
           if (entry.outcome == null) {
+            stillLocked(held);
             stage(driver, entry);
           }
         }
+        stillLocked(held);
       }
     } catch (StageException e) {
       LOG.error(e.getMessage());
       return finish(entries, RunResult.ENVIRONMENT, e.getMessage());
     }
     return finish(entries, -1, null);
+  }
+
+  private StoreLock.Held lock() throws StageException {
+    if (lock == null) {
+      return new StoreLock.Held() {
+        @Override
+        public Optional<String> lost() {
+          return Optional.empty();
+        }
+
+        @Override
+        public void close() {}
+      };
+    }
+    try {
+      return lock.acquire(lockWait);
+    } catch (LockHeldException e) {
+      throw new StageException(StageException.Reason.LOCKED, e.getMessage(), e);
+    } catch (LockException e) {
+      throw new StageException(StageException.Reason.LOCKED, e.getMessage(), e);
+    }
+  }
+
+  private static void stillLocked(StoreLock.Held held) throws StageException {
+    Optional<String> lost = held.lost();
+    if (lost.isPresent()) {
+      throw new StageException(
+          StageException.Reason.LOCKED,
+          "stopped writing: lost the store lock: "
+              + lost.get()
+              + ". Another stager may be writing the store; run again once it has finished.");
+    }
   }
 
   private void resolveAll(Driver driver, Map<ModelName, Entry> entries) throws StageException {

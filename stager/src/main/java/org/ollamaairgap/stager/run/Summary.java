@@ -1,6 +1,8 @@
 package org.ollamaairgap.stager.run;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
+import org.ollamaairgap.stager.inventory.Inventory;
 
 /**
  * The JSON summary of a run, printed as one line on stdout and written to {@code --report}.
@@ -13,6 +15,8 @@ import java.util.List;
  * @param startedAt ISO-8601 start time
  * @param durationSeconds wall time of the run, before lingering
  * @param models per model, in the order given
+ * @param inventory what the store holds for these models after the run, with the value for the
+ *     verifier's {@code --expect}; absent when nothing was attempted (bad usage)
  */
 public record Summary(
     String outcome,
@@ -22,12 +26,35 @@ public record Summary(
     String driver,
     String startedAt,
     double durationSeconds,
-    List<ModelReport> models) {
+    List<ModelReport> models,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Inventory inventory) {
 
   /** The same summary with another exit code and reason. */
   public Summary with(int exitCode, String reason) {
     return new Summary(
-        outcome(exitCode), exitCode, reason, modelsDir, driver, startedAt, durationSeconds, models);
+        outcome(exitCode),
+        exitCode,
+        reason,
+        modelsDir,
+        driver,
+        startedAt,
+        durationSeconds,
+        models,
+        inventory);
+  }
+
+  /** The same summary with the inventory. */
+  public Summary withInventory(Inventory inventory) {
+    return new Summary(
+        outcome,
+        exitCode,
+        reason,
+        modelsDir,
+        driver,
+        startedAt,
+        durationSeconds,
+        models,
+        inventory);
   }
 
   /** The outcome word for an exit code. */

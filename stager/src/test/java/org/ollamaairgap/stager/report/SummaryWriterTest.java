@@ -41,7 +41,8 @@ class SummaryWriterTest {
                   null,
                   1.25,
                   1024,
-                  2)));
+                  2)),
+          null);
 
   @Test
   void print_oneJsonLineWithEveryField() throws Exception {

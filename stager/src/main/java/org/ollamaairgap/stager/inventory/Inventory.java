@@ -1,0 +1,38 @@
+package org.ollamaairgap.stager.inventory;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * What the store holds for the models a run was asked for. Goes into the JSON summary and, in a
+ * cluster, into the inventory ConfigMap.
+ *
+ * @param store the store root
+ * @param generatedAt ISO-8601 end of the run
+ * @param generatedBy the stager that wrote it (pod name or user@host)
+ * @param models in the order asked for
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record Inventory(
+    String store, String generatedAt, String generatedBy, List<InventoryModel> models) {
+
+  public Inventory {
+    models = List.copyOf(models);
+  }
+
+  /**
+   * The value for the verifier's {@code --expect} ({@code VERIFIER_EXPECT}): {@code
+   * name@sha256:<manifest digest>} for every model staged and verified in this run, comma
+   * separated, canonical names. Failed models are left out: production must not pin bytes that
+   * staging did not verify.
+   */
+  @JsonProperty(value = "expect", access = JsonProperty.Access.READ_ONLY)
+  public String expect() {
+    return models.stream()
+        .filter(InventoryModel::pinnable)
+        .map(m -> m.name() + "@" + m.manifestDigest())
+        .collect(Collectors.joining(","));
+  }
+}

@@ -1,0 +1,363 @@
+package org.ollamaairgap.stager.lock;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jboss.logging.Logger;
+import org.ollamaairgap.common.store.StoreLayout;
+
+/**
+ * The lock outside a cluster: {@code <store>/.ollama-airgap/lock}, a small JSON file (owner, host,
+ * pid, heartbeat) created with {@code O_CREAT|O_EXCL}, which NFSv3 and v4 perform atomically on the
+ * server, so exactly one of two racing stagers creates it. {@code flock}/{@code fcntl} locks are
+ * not used: on NFS they go through a separate lock manager (NLM for v3) that is often not running
+ * or not reachable across the staging and production networks, and a lock that silently did not
+ * lock is worse than none.
+ *
+ * <p>The holder rewrites the heartbeat every quarter of {@code staleAfter}. A waiter treats the
+ * lock as stale when its heartbeat is older than {@code staleAfter} by the waiter's clock, or has
+ * not changed for {@code staleAfter} while the waiter watched (which copes with clock skew between
+ * hosts). Taking over a stale lock happens under a second, short-lived file, {@code lock.takeover},
+ * also created exclusively: of several waiters that all see the same stale lock, only the one
+ * holding {@code lock.takeover} re-reads, deletes and re-creates it; the others then see a fresh
+ * lock and keep waiting.
+ */
+public final class LockFile implements StoreLock {
+  private static final Logger LOG = Logger.getLogger(LockFile.class);
+  private static final Duration LOG_EVERY = Duration.ofSeconds(30);
+  private static final Duration BUSY_TAKEOVER_PAUSE = Duration.ofMillis(10);
+  private static final int MAX_BUSY_TAKEOVERS = 100;
+
+  private final Path dir;
+  private final Path file;
+  private final Path takeover;
+  private final Identity me;
+  private final Duration staleAfter;
+  private final Duration poll;
+  private final Clock clock;
+  private final ObjectMapper json = new ObjectMapper();
+
+  /**
+   * @param staleAfter a holder silent this long is presumed dead
+   * @param poll how often a waiter looks again
+   */
+  public LockFile(
+      StoreLayout layout, Identity me, Duration staleAfter, Duration poll, Clock clock) {
+    this.dir = layout.workDir();
+    this.file = dir.resolve("lock");
+    this.takeover = dir.resolve("lock.takeover");
+    this.me = me;
+    this.staleAfter = staleAfter;
+    this.poll = poll;
+    this.clock = clock;
+  }
+
+  /** Where the lock file lives. */
+  public Path path() {
+    return file;
+  }
+
+  @Override
+  public String describe() {
+    return "lock file " + file;
+  }
+
+  @Override
+  public Held acquire(Duration wait) throws LockHeldException, LockException {
+    Instant deadline = clock.instant().plus(wait);
+    String token = UUID.randomUUID().toString();
+    Watch watch = new Watch();
+    Instant lastLog = null;
+    int busyTakeovers = 0;
+    try {
+      Files.createDirectories(dir);
+      while (true) {
+        Instant now = clock.instant();
+        if (create(record(token, now, now))) {
+          LOG.infof("took the store lock %s as %s", file, me.describe());
+          return new FileHeld(token, now);
+        }
+        Seen seen = read();
+        if (seen == null) {
+          continue; // released between our create and read: try again at once
+        }
+        watch.observe(seen, now);
+        if (stale(seen, watch, now)) {
+          if (takeOver(seen)) {
+            continue;
+          }
+          // Another waiter is replacing the stale lock this instant: look again shortly, even at
+          // the deadline, so that a failure names the new holder rather than the dead one.
+          if (busyTakeovers++ < MAX_BUSY_TAKEOVERS) {
+            sleep(BUSY_TAKEOVER_PAUSE);
+            continue;
+          }
+        }
+        if (!now.isBefore(deadline)) {
+          throw held(seen, wait);
+        }
+        if (lastLog == null || !now.isBefore(lastLog.plus(LOG_EVERY))) {
+          lastLog = now;
+          LOG.warnf(
+              "the store is locked by %s, heartbeat %s ago (%s); waiting up to %s more",
+              seen.holder(), age(seen, now), file, Duration.between(now, deadline).withNanos(0));
+        }
+        sleep(
+            Duration.between(now, deadline).compareTo(poll) < 0
+                ? Duration.between(now, deadline)
+                : poll);
+      }
+    } catch (IOException e) {
+      throw new LockException(
+          "cannot create the store lock "
+              + file
+              + ": "
+              + e
+              + "; the store must be writable for the stager's user",
+          e);
+    }
+  }
+
+  private LockHeldException held(Seen seen, Duration wait) {
+    return new LockHeldException(
+        seen.holder(),
+        "another stager is writing this store: "
+            + file
+            + " is held by "
+            + seen.holder()
+            + ", last heartbeat "
+            + age(seen, clock.instant())
+            + " ago; waited "
+            + wait
+            + " (--lock-wait). Let it finish; if it is dead, the lock counts as stale "
+            + staleAfter
+            + " after its last heartbeat (--lock-stale-after) and the next run takes it over.");
+  }
+
+  private String age(Seen seen, Instant now) {
+    return Duration.between(seen.heartbeat(), now).withNanos(0).toString();
+  }
+
+  private static void sleep(Duration duration) throws LockException {
+    try {
+      Thread.sleep(Math.max(1, duration.toMillis()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LockException("interrupted while waiting for the store lock", e);
+    }
+  }
+
+  private boolean stale(Seen seen, Watch watch, Instant now) {
+    boolean old = seen.heartbeat().plus(staleAfter).isBefore(now);
+    boolean unchanged = watch.since != null && watch.since.plus(staleAfter).isBefore(now);
+    return old || unchanged;
+  }
+
+  /**
+   * Replaces the stale lock {@code seen} by ours, under {@code lock.takeover}. Returns true when
+   * the stale lock is gone (ours or someone's new one may now be there), false when another waiter
+   * is taking over right now.
+   */
+  private boolean takeOver(Seen seen) throws IOException {
+    try {
+      Files.write(
+          takeover,
+          me.describe().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+          StandardOpenOption.CREATE_NEW,
+          StandardOpenOption.WRITE);
+    } catch (FileAlreadyExistsException e) {
+      clearAbandonedTakeover();
+      return false;
+    }
+    try {
+      Seen again = read();
+      if (again == null || !Arrays.equals(again.raw(), seen.raw())) {
+        return again == null; // changed meanwhile: renewed or already replaced
+      }
+      Files.deleteIfExists(file);
+      LOG.warnf(
+          "took over the stale store lock of %s: no heartbeat for more than %s (%s)",
+          seen.holder(), staleAfter, file);
+      return true;
+    } finally {
+      Files.deleteIfExists(takeover);
+    }
+  }
+
+  /** A takeover lasts milliseconds; one older than staleAfter belongs to a crashed process. */
+  private void clearAbandonedTakeover() throws IOException {
+    try {
+      Instant modified = Files.getLastModifiedTime(takeover).toInstant();
+      if (modified.plus(staleAfter).isBefore(clock.instant())) {
+        LOG.warnf("removing an abandoned %s from %s", takeover, modified);
+        Files.deleteIfExists(takeover);
+      }
+    } catch (NoSuchFileException e) {
+      // finished meanwhile
+    }
+  }
+
+  /** Creates the lock file exclusively; false when it exists. */
+  private boolean create(byte[] content) throws IOException {
+    try (FileChannel channel =
+        FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      ByteBuffer buffer = ByteBuffer.wrap(content);
+      while (buffer.hasRemaining()) {
+        channel.write(buffer);
+      }
+      channel.force(true);
+      return true;
+    } catch (FileAlreadyExistsException e) {
+      return false;
+    }
+  }
+
+  private byte[] record(String token, Instant acquired, Instant heartbeat) throws IOException {
+    return json.writeValueAsBytes(
+        new LockRecord(
+            me.owner(), me.host(), me.pid(), token, acquired.toString(), heartbeat.toString()));
+  }
+
+  /**
+   * The lock file as it is now, or null when there is none. A file that is empty or not our JSON
+   * (being written this instant, or damaged) counts with its modification time as heartbeat.
+   */
+  private Seen read() throws IOException {
+    byte[] raw;
+    Instant modified;
+    try {
+      raw = Files.readAllBytes(file);
+      modified = Files.getLastModifiedTime(file).toInstant();
+    } catch (NoSuchFileException e) {
+      return null;
+    }
+    try {
+      LockRecord record = json.readValue(raw, LockRecord.class);
+      return new Seen(raw, record, Instant.parse(record.heartbeat()));
+    } catch (IOException | DateTimeParseException | NullPointerException e) {
+      return new Seen(raw, null, modified);
+    }
+  }
+
+  /** One reading of the lock file. */
+  private record Seen(byte[] raw, LockRecord record, Instant heartbeat) {
+    String holder() {
+      return record == null ? "an unreadable lock file" : record.describe();
+    }
+
+    String token() {
+      return record == null ? null : record.token();
+    }
+  }
+
+  /** Since when the waiter has seen the same lock content, on its own clock. */
+  private static final class Watch {
+    byte[] raw;
+    Instant since;
+
+    void observe(Seen seen, Instant now) {
+      if (raw == null || !Arrays.equals(raw, seen.raw())) {
+        raw = seen.raw();
+        since = now;
+      }
+    }
+  }
+
+  /** Our lock, with its heartbeat thread. */
+  private final class FileHeld implements Held {
+    private final String token;
+    private final Instant acquired;
+    private final AtomicReference<String> lost = new AtomicReference<>();
+    private final ScheduledExecutorService heartbeat;
+    private boolean closed;
+
+    FileHeld(String token, Instant acquired) {
+      this.token = token;
+      this.acquired = acquired;
+      this.heartbeat =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread thread = new Thread(r, "stager-lock-heartbeat");
+                thread.setDaemon(true);
+                return thread;
+              });
+      long every = Math.max(100, staleAfter.toMillis() / 4);
+      heartbeat.scheduleWithFixedDelay(this::beat, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Rewrites the heartbeat: a temp file renamed over the lock, so a reader never sees half a
+     * record. Only while the file still carries our token; otherwise the lock was taken over.
+     */
+    private void beat() {
+      if (lost.get() != null) {
+        return;
+      }
+      try {
+        Seen seen = read();
+        if (seen == null || !token.equals(seen.token())) {
+          String why =
+              seen == null
+                  ? "the lock file " + file + " disappeared"
+                  : "the lock file " + file + " now belongs to " + seen.holder();
+          lost.set(why + " (our heartbeat was presumably late by more than " + staleAfter + ")");
+          LOG.errorf("lost the store lock: %s", lost.get());
+          return;
+        }
+        Path temp = dir.resolve("lock." + token + ".tmp");
+        Files.write(temp, record(token, acquired, clock.instant()));
+        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (IOException | RuntimeException e) {
+        // NFS may be briefly away; the lock only goes stale after staleAfter, so keep trying.
+        LOG.warnf("could not renew the store lock %s: %s", file, e);
+      }
+    }
+
+    @Override
+    public Optional<String> lost() {
+      return Optional.ofNullable(lost.get());
+    }
+
+    @Override
+    public synchronized void close() {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      heartbeat.shutdownNow();
+      try {
+        heartbeat.awaitTermination(10, TimeUnit.SECONDS);
+        Seen seen = read();
+        if (seen != null && token.equals(seen.token())) {
+          Files.delete(file);
+          LOG.infof("released the store lock %s", file);
+        }
+        Files.deleteIfExists(dir.resolve("lock." + token + ".tmp"));
+      } catch (IOException e) {
+        LOG.warnf(
+            "could not remove the store lock %s (%s); the next run takes it over once it is stale",
+            file, e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}
