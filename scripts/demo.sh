@@ -25,7 +25,9 @@ done
 if [ ! -x "$REGISTRY_BIN" ]; then
   if [ "$(id -u)" = 0 ]; then
     section "installing docker-registry (the CNCF distribution registry)"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends docker-registry
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get install -y --no-install-recommends docker-registry ||
+      { apt-get update && apt-get install -y --no-install-recommends docker-registry; }
   else
     echo "demo: the local registry is missing; install it (as root) with:" >&2
     echo "  apt-get install -y --no-install-recommends docker-registry" >&2
@@ -147,12 +149,13 @@ echo "pushed 5 blobs ($(du -sh "$SEED" | cut -f1)) and the manifest $PUSHED"
 
 section "4. staging it with the stager (registry driver) into $MODELS"
 MGMT_PORT=$(free_port)
-echo "\$ java -jar $STAGER --driver registry --insecure --linger 0 --models-dir $MODELS $MODEL"
-echo "  (metrics and health on http://127.0.0.1:$MGMT_PORT/q/metrics while it runs)"
+# --insecure: plain HTTP to this local registry. --linger 0: no Prometheus to wait for here.
+# The management port (metrics, health; 9000 in the Job) is a free one, so a busy 9000 is no matter.
+ARGS=(--driver registry --insecure --linger 0 --progress-interval 1s
+  --report "$WORK/stager-report.json" --models-dir "$MODELS" "$MODEL")
+echo "\$ java -Dquarkus.management.port=$MGMT_PORT -jar $STAGER ${ARGS[*]}"
 code=0
-java -Dquarkus.management.port="$MGMT_PORT" -jar "$STAGER" --driver registry --insecure \
-  --linger 0 --progress-interval 1s --termination-log "$WORK/stager-termination-log" \
-  --report "$WORK/stager-report.json" --models-dir "$MODELS" "$MODEL" | tee "$WORK/stager.out" ||
+java -Dquarkus.management.port="$MGMT_PORT" -jar "$STAGER" "${ARGS[@]}" | tee "$WORK/stager.out" ||
   code=$?
 echo "-> stager exit code $code"
 [ "$code" = 0 ] || die "the stager failed (exit $code); see the lines above"
