@@ -11,9 +11,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.health.Liveness;
 import org.jboss.logging.Logger;
@@ -40,6 +37,7 @@ import org.ollamaairgap.stager.lock.Identity;
 import org.ollamaairgap.stager.metrics.PullMetrics;
 import org.ollamaairgap.stager.progress.ProgressLog;
 import org.ollamaairgap.stager.progress.ProgressTracker;
+import org.ollamaairgap.stager.progress.Ticker;
 import org.ollamaairgap.stager.report.SummaryWriter;
 import org.ollamaairgap.stager.run.ModelReport;
 import org.ollamaairgap.stager.run.RunResult;
@@ -139,25 +137,16 @@ public class Stager {
     metrics = new PullMetrics(registry, tracker);
     liveness.watch(new StallWatch(tracker, config.stallTimeout()));
     ProgressLog progress = new ProgressLog(tracker, LOG::info);
-    ScheduledExecutorService ticker =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread thread = new Thread(r, "stager-progress");
-              thread.setDaemon(true);
-              return thread;
-            });
-    long interval = config.progressInterval().toMillis();
-    var ticks =
-        ticker.scheduleAtFixedRate(progress::tick, interval, interval, TimeUnit.MILLISECONDS);
     RunResult result;
+    // Closed (and a tick in flight finished) before the summary, which must be stdout's last line.
+    Ticker ticks = Ticker.every(config.progressInterval(), "stager-progress", progress::tick);
     try {
       result =
           new StagingRun(layout, tracker, metrics)
               .lockedBy(cluster.lock(context, layout, settings), config.lockWait())
               .run(config.models().orElse(List.of()), () -> provider.open(config, layout));
     } finally {
-      ticks.cancel(false);
-      ticker.shutdownNow();
+      ticks.close();
     }
     Summary summary = summary(config, started, result);
     if (result.exitCode() != RunResult.USAGE) {

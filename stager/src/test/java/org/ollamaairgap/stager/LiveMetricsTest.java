@@ -32,7 +32,9 @@ import org.ollamaairgap.testing.SyntheticModel;
  */
 @QuarkusMainTest
 class LiveMetricsTest {
-  private static final int PORT = 19091;
+  // application.properties' quarkus.management.test-port, unless a build on a shared machine moves
+  // it with -Dquarkus.management.test-port=N (Maven passes it on to the test JVM and to Quarkus).
+  private static final int PORT = Integer.getInteger("quarkus.management.test-port", 19091);
   private static final String MODEL = "model=\"gated:1\"";
 
   @TempDir Path tmp;

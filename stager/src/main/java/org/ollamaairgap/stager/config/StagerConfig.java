@@ -100,7 +100,10 @@ public interface StagerConfig {
   /** Registry driver: bandwidth limit in bytes per second for the whole run; none for no limit. */
   Optional<MemorySize> maxBandwidth();
 
-  /** Registry driver: attempts after the first for a failing request or part. */
+  /**
+   * Attempts after the first for a transient failure: a request or part (registry driver), a whole
+   * {@code /api/pull} (ollama driver).
+   */
   @WithDefault("6")
   int retries();
 

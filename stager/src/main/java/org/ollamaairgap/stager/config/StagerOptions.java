@@ -144,7 +144,8 @@ public final class StagerOptions {
               "stager.retries",
               "STAGER_RETRIES",
               "N",
-              "registry driver: retries of a failing request or part before the model fails."),
+              "Retries of a transient failure (a request or part; an ollama pull) before the"
+                  + " model fails."),
           Option.value(
               "--kubernetes",
               "stager.kubernetes",
