@@ -160,7 +160,8 @@ java -Dquarkus.management.port="$MGMT_PORT" -jar "$STAGER" "${ARGS[@]}" | tee "$
 echo "-> stager exit code $code"
 [ "$code" = 0 ] || die "the stager failed (exit $code); see the lines above"
 SUMMARY=$(tail -1 "$WORK/stager.out")
-DIGEST=$(printf '%s' "$SUMMARY" | grep -o '"manifestDigest":"sha256:[0-9a-f]\{64\}"' | cut -d'"' -f4)
+# The first one is the model's; the inventory repeats it.
+DIGEST=$(printf '%s' "$SUMMARY" | grep -o '"manifestDigest":"sha256:[0-9a-f]\{64\}"' | head -1 | cut -d'"' -f4)
 [ -n "$DIGEST" ] || die "no manifestDigest in the stager's summary: $SUMMARY"
 echo "manifest digest from the summary: $DIGEST (pushed: $PUSHED)"
 [ "$DIGEST" = "$PUSHED" ] || die "the staged manifest is not the registry's"
