@@ -215,18 +215,46 @@ public final class LockFile implements StoreLock {
     }
   }
 
-  /** Creates the lock file exclusively; false when it exists. */
+  /**
+   * Creates the lock file exclusively, with its whole content at once; false when it exists. The
+   * record is written to a private temp file first and then hard-linked into place: {@code link} is
+   * atomic and fails if the name exists, also on NFS, so no waiter ever reads a lock file that is
+   * still being written. Filesystems without hard links fall back to an exclusive create.
+   */
   private boolean create(byte[] content) throws IOException {
-    try (FileChannel channel =
-        FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+    Path temp = file.resolveSibling(file.getFileName() + "." + UUID.randomUUID() + ".new");
+    try {
+      writeSynced(temp, content, StandardOpenOption.CREATE_NEW);
+      try {
+        Files.createLink(file, temp);
+        return true;
+      } catch (UnsupportedOperationException e) {
+        return createDirectly(content);
+      }
+    } catch (FileAlreadyExistsException e) {
+      return false;
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+
+  private boolean createDirectly(byte[] content) throws IOException {
+    try {
+      writeSynced(file, content, StandardOpenOption.CREATE_NEW);
+      return true;
+    } catch (FileAlreadyExistsException e) {
+      return false;
+    }
+  }
+
+  private static void writeSynced(Path path, byte[] content, StandardOpenOption create)
+      throws IOException {
+    try (FileChannel channel = FileChannel.open(path, create, StandardOpenOption.WRITE)) {
       ByteBuffer buffer = ByteBuffer.wrap(content);
       while (buffer.hasRemaining()) {
         channel.write(buffer);
       }
       channel.force(true);
-      return true;
-    } catch (FileAlreadyExistsException e) {
-      return false;
     }
   }
 
