@@ -14,11 +14,6 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 import org.ollamaairgap.common.digest.Sha256;
 import org.ollamaairgap.common.store.StoreLayout;
@@ -250,28 +245,16 @@ public final class LeaseLock implements StoreLock {
   }
 
   /** Our Lease, with its renewal thread. */
-  private final class LeaseHeld implements Held {
-    private final AtomicReference<String> lost = new AtomicReference<>();
-    private final ScheduledExecutorService renewal;
+  private final class LeaseHeld extends RenewedHold {
     private volatile Instant lastRenewed = clock.instant();
-    private boolean closed;
 
     LeaseHeld() {
-      renewal =
-          Executors.newSingleThreadScheduledExecutor(
-              r -> {
-                Thread thread = new Thread(r, "stager-lease-renewal");
-                thread.setDaemon(true);
-                return thread;
-              });
-      long every = Math.max(100, leaseDuration.toMillis() / 3);
-      renewal.scheduleWithFixedDelay(this::renew, every, every, TimeUnit.MILLISECONDS);
+      super("stager-lease-renewal");
+      startRenewing(Duration.ofMillis(Math.max(100, leaseDuration.toMillis() / 3)));
     }
 
-    private void renew() {
-      if (lost.get() != null) {
-        return;
-      }
+    @Override
+    void renew() {
       Instant now = clock.instant();
       try {
         Lease lease = resource().get();
@@ -303,26 +286,9 @@ public final class LeaseLock implements StoreLock {
       }
     }
 
-    private void lose(String why) {
-      if (lost.compareAndSet(null, why)) {
-        LOG.errorf("lost the store lock: %s", why);
-      }
-    }
-
     @Override
-    public Optional<String> lost() {
-      return Optional.ofNullable(lost.get());
-    }
-
-    @Override
-    public synchronized void close() {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      renewal.shutdownNow();
+    void release() {
       try {
-        renewal.awaitTermination(10, TimeUnit.SECONDS);
         Lease lease = resource().get();
         if (lease != null
             && lease.getSpec() != null
@@ -338,8 +304,6 @@ public final class LeaseLock implements StoreLock {
         LOG.warnf(
             "could not release the %s (%s); it stops blocking after %s",
             describe(), e.getMessage(), leaseDuration);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
       }
     }
   }

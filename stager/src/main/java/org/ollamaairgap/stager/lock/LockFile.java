@@ -15,12 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
-import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 import org.ollamaairgap.common.store.StoreLayout;
 
@@ -310,35 +305,23 @@ public final class LockFile implements StoreLock {
   }
 
   /** Our lock, with its heartbeat thread. */
-  private final class FileHeld implements Held {
+  private final class FileHeld extends RenewedHold {
     private final String token;
     private final Instant acquired;
-    private final AtomicReference<String> lost = new AtomicReference<>();
-    private final ScheduledExecutorService heartbeat;
-    private boolean closed;
 
     FileHeld(String token, Instant acquired) {
+      super("stager-lock-heartbeat");
       this.token = token;
       this.acquired = acquired;
-      this.heartbeat =
-          Executors.newSingleThreadScheduledExecutor(
-              r -> {
-                Thread thread = new Thread(r, "stager-lock-heartbeat");
-                thread.setDaemon(true);
-                return thread;
-              });
-      long every = Math.max(100, staleAfter.toMillis() / 4);
-      heartbeat.scheduleWithFixedDelay(this::beat, every, every, TimeUnit.MILLISECONDS);
+      startRenewing(Duration.ofMillis(Math.max(100, staleAfter.toMillis() / 4)));
     }
 
     /**
      * Rewrites the heartbeat: a temp file renamed over the lock, so a reader never sees half a
      * record. Only while the file still carries our token; otherwise the lock was taken over.
      */
-    private void beat() {
-      if (lost.get() != null) {
-        return;
-      }
+    @Override
+    void renew() {
       try {
         Seen seen = read();
         if (seen == null || !token.equals(seen.token())) {
@@ -346,8 +329,7 @@ public final class LockFile implements StoreLock {
               seen == null
                   ? "the lock file " + file + " disappeared"
                   : "the lock file " + file + " now belongs to " + seen.holder();
-          lost.set(why + " (our heartbeat was presumably late by more than " + staleAfter + ")");
-          LOG.errorf("lost the store lock: %s", lost.get());
+          lose(why + " (our heartbeat was presumably late by more than " + staleAfter + ")");
           return;
         }
         Path temp = dir.resolve("lock." + token + ".tmp");
@@ -360,19 +342,8 @@ public final class LockFile implements StoreLock {
     }
 
     @Override
-    public Optional<String> lost() {
-      return Optional.ofNullable(lost.get());
-    }
-
-    @Override
-    public synchronized void close() {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      heartbeat.shutdownNow();
+    void release() {
       try {
-        heartbeat.awaitTermination(10, TimeUnit.SECONDS);
         Seen seen = read();
         if (seen != null && token.equals(seen.token())) {
           Files.delete(file);
@@ -383,8 +354,6 @@ public final class LockFile implements StoreLock {
         LOG.warnf(
             "could not remove the store lock %s (%s); the next run takes it over once it is stale",
             file, e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
       }
     }
   }

@@ -1,0 +1,81 @@
+package org.ollamaairgap.stager.lock;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jboss.logging.Logger;
+
+/**
+ * A store lock we hold and keep alive from a background thread: what the lock file and the Lease
+ * share. Subclasses say how to renew and how to release; this class runs the renewals, records the
+ * first loss, and stops renewing before it releases, so a late renewal cannot re-take a lock just
+ * given up.
+ */
+abstract class RenewedHold implements StoreLock.Held {
+  private static final Logger LOG = Logger.getLogger(RenewedHold.class);
+
+  private final AtomicReference<String> lost = new AtomicReference<>();
+  private final ScheduledExecutorService renewal;
+  private boolean closed;
+
+  RenewedHold(String threadName) {
+    renewal =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread thread = new Thread(r, threadName);
+              thread.setDaemon(true);
+              return thread;
+            });
+  }
+
+  /** Starts renewing every {@code every}; called once the subclass is fully built. */
+  final void startRenewing(Duration every) {
+    long millis = every.toMillis();
+    renewal.scheduleWithFixedDelay(
+        () -> {
+          if (lost.get() == null) {
+            renew();
+          }
+        },
+        millis,
+        millis,
+        TimeUnit.MILLISECONDS);
+  }
+
+  /** One heartbeat or Lease renewal; called only while the lock has not been lost. */
+  abstract void renew();
+
+  /** Gives the lock up if it is still ours; renewal has stopped when this runs. */
+  abstract void release();
+
+  /** Records that the lock is no longer ours; only the first reason counts. */
+  final void lose(String why) {
+    if (lost.compareAndSet(null, why)) {
+      LOG.errorf("lost the store lock: %s", why);
+    }
+  }
+
+  @Override
+  public final Optional<String> lost() {
+    return Optional.ofNullable(lost.get());
+  }
+
+  @Override
+  public final synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    renewal.shutdownNow();
+    try {
+      renewal.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    release();
+  }
+}
