@@ -65,7 +65,10 @@ class Sha256Test {
         Sha256.BUFFER_SIZE - 1,
         Sha256.BUFFER_SIZE,
         Sha256.BUFFER_SIZE + 1,
-        5 * Sha256.BUFFER_SIZE + 12345
+        5 * Sha256.BUFFER_SIZE + 12345,
+        Sha256.MAX_PIECE - 1,
+        Sha256.MAX_PIECE,
+        3 * Sha256.MAX_PIECE + 4097
       })
   void matchesMessageDigestAndReportsEveryByte(int size) throws Exception {
     byte[] content = new byte[size];
@@ -80,7 +83,7 @@ class Sha256Test {
     assertThat(result.digest().hex()).isEqualTo(expected);
     assertThat(result.size()).isEqualTo(size);
     assertThat(chunks.stream().mapToLong(Long::longValue).sum()).isEqualTo(size);
-    assertThat(chunks).allSatisfy(n -> assertThat(n).isBetween(1L, (long) Sha256.BUFFER_SIZE));
+    assertThat(chunks).allSatisfy(n -> assertThat(n).isBetween(1L, (long) Sha256.MAX_PIECE));
   }
 
   /** The thread-local buffer is reused: a second, smaller file must not see the first's bytes. */
