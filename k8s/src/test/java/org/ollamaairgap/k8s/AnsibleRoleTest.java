@@ -74,11 +74,12 @@ class AnsibleRoleTest {
     JsonNode production = StrictYaml.read(dir.resolve("production-values.yaml"));
     JsonNode ollama = production;
     if (enableChat) {
-      assertThat(OllamaValues.fields(production))
-          .containsExactlyInAnyOrder("extraEnvVars", "ollama");
-      OllamaValues.checkOpenWebUiOffline(production);
+      // Nothing that leaves the cluster: no pipelines, no OpenAI, no internet URL in any env.
+      OpenWebUiValues.checkAirGapped(production);
       ollama = production.path("ollama");
       assertThat(ollama.path("enabled").asBoolean()).isTrue();
+    } else {
+      OpenWebUiValues.checkOllamaAirGapped(ollama);
     }
     OllamaValues.checkGate(
         ollama,
