@@ -41,7 +41,7 @@ public final class LockFile implements StoreLock {
   private static final Duration BUSY_TAKEOVER_PAUSE = Duration.ofMillis(10);
   private static final int MAX_BUSY_TAKEOVERS = 100;
 
-  private final Path dir;
+  private final StoreLayout layout;
   private final Path file;
   private final Path takeover;
   private final Identity me;
@@ -56,9 +56,9 @@ public final class LockFile implements StoreLock {
    */
   public LockFile(
       StoreLayout layout, Identity me, Duration staleAfter, Duration poll, Clock clock) {
-    this.dir = layout.workDir();
-    this.file = dir.resolve("lock");
-    this.takeover = dir.resolve("lock.takeover");
+    this.layout = layout;
+    this.file = layout.lockFile();
+    this.takeover = layout.lockTakeover();
     this.me = me;
     this.staleAfter = staleAfter;
     this.poll = poll;
@@ -83,7 +83,7 @@ public final class LockFile implements StoreLock {
     Instant lastLog = null;
     int busyTakeovers = 0;
     try {
-      Files.createDirectories(dir);
+      Files.createDirectories(layout.workDir());
       while (true) {
         Instant now = clock.instant();
         if (create(record(token, now, now))) {
@@ -217,7 +217,7 @@ public final class LockFile implements StoreLock {
    * still being written. Filesystems without hard links fall back to an exclusive create.
    */
   private boolean create(byte[] content) throws IOException {
-    Path temp = file.resolveSibling(file.getFileName() + "." + UUID.randomUUID() + ".new");
+    Path temp = layout.lockCandidate(UUID.randomUUID().toString());
     try {
       writeSynced(temp, content, StandardOpenOption.CREATE_NEW);
       try {
@@ -332,7 +332,7 @@ public final class LockFile implements StoreLock {
           lose(why + " (our heartbeat was presumably late by more than " + staleAfter + ")");
           return;
         }
-        Path temp = dir.resolve("lock." + token + ".tmp");
+        Path temp = layout.lockHeartbeatTemp(token);
         Files.write(temp, record(token, acquired, clock.instant()));
         Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (IOException | RuntimeException e) {
@@ -349,7 +349,7 @@ public final class LockFile implements StoreLock {
           Files.delete(file);
           LOG.infof("released the store lock %s", file);
         }
-        Files.deleteIfExists(dir.resolve("lock." + token + ".tmp"));
+        Files.deleteIfExists(layout.lockHeartbeatTemp(token));
       } catch (IOException e) {
         LOG.warnf(
             "could not remove the store lock %s (%s); the next run takes it over once it is stale",

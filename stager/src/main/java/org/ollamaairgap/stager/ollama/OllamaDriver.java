@@ -47,9 +47,13 @@ public final class OllamaDriver implements Driver {
   private OllamaClient client;
   private int stoppedExitCode = -1;
 
-  public OllamaDriver(OllamaOptions options) {
+  /**
+   * @param layout the store Ollama writes into: the child gets its root as {@code OLLAMA_MODELS},
+   *     and the driver reads the manifest there
+   */
+  public OllamaDriver(StoreLayout layout, OllamaOptions options) {
+    this.layout = layout;
     this.options = options;
-    this.layout = new StoreLayout(options.modelsDir());
   }
 
   /**
@@ -67,7 +71,7 @@ public final class OllamaDriver implements Driver {
       LOG.log(System.Logger.Level.INFO, "using the Ollama server at {0}", options.host());
       return;
     }
-    OllamaServer started = OllamaServer.start(options);
+    OllamaServer started = OllamaServer.start(layout, options);
     try {
       OllamaClient candidate = new OllamaClient(started.uri());
       awaitReady(candidate, started);

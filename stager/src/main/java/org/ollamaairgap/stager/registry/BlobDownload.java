@@ -71,11 +71,11 @@ final class BlobDownload {
   }
 
   Path dataFile(Digest d) {
-    return writer.layout().stagingDir().resolve(d.fileName() + ".partial");
+    return writer.layout().partialBlob(d);
   }
 
   Path stateFile(Digest d) {
-    return writer.layout().stagingDir().resolve(d.fileName() + ".parts.json");
+    return writer.layout().partsState(d);
   }
 
   /**

@@ -48,13 +48,13 @@ class ClusterTest {
                 + " for "
                 + store
                 + " and lock file "
-                + store.resolve(".ollama-airgap/lock"));
+                + new StoreLayout(store).lockFile());
     try (StoreLock.Held held = lock.acquire(Duration.ZERO)) {
       assertThat(lease(layout).getSpec().getHolderIdentity()).isEqualTo("stager-pod-1");
-      assertThat(store.resolve(".ollama-airgap/lock")).exists();
+      assertThat(new StoreLayout(store).lockFile()).exists();
     }
     assertThat(lease(layout).getSpec().getHolderIdentity()).isNull();
-    assertThat(store.resolve(".ollama-airgap/lock")).doesNotExist();
+    assertThat(new StoreLayout(store).lockFile()).doesNotExist();
   }
 
   @Test
@@ -96,7 +96,7 @@ class ClusterTest {
     assertThat(lock).isInstanceOf(LockFile.class);
     assertThat(cluster.inventory(ClusterContext.disabled(), SETTINGS)).isEmpty();
     lock.acquire(Duration.ZERO).close();
-    assertThat(Files.list(store.resolve(".ollama-airgap"))).isEmpty();
+    assertThat(Files.list(new StoreLayout(store).workDir())).isEmpty();
   }
 
   private Lease lease(StoreLayout layout) {

@@ -36,7 +36,7 @@ class LockFileTest {
   @Test
   void acquire_freeStore_writesOwnerHostPidAndHeartbeat_andCloseRemovesIt() throws Exception {
     LockFile lock = lock("stager-a");
-    Path file = store.resolve(".ollama-airgap/lock");
+    Path file = new StoreLayout(store).lockFile();
     try (StoreLock.Held held = lock.acquire(Duration.ZERO)) {
       assertThat(lock.path()).isEqualTo(file);
       LockRecord record = json.readValue(file.toFile(), LockRecord.class);
@@ -61,7 +61,7 @@ class LockFileTest {
               e -> assertThat(e.holder()).isEqualTo("stager-a (host node-1, pid 42)"))
           .hasMessageStartingWith(
               "another stager is writing this store: "
-                  + store.resolve(".ollama-airgap/lock")
+                  + new StoreLayout(store).lockFile()
                   + " is held by stager-a (host node-1, pid 42), last heartbeat ")
           .hasMessageContaining("waited PT0.1S (--lock-wait)")
           .hasMessageEndingWith(

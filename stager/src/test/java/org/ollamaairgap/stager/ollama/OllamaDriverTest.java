@@ -80,7 +80,7 @@ class OllamaDriverTest {
   }
 
   private Manifest stage(OllamaOptions options, String name) throws Exception {
-    driver = new OllamaDriver(options);
+    driver = new OllamaDriver(new StoreLayout(store), options);
     ModelName model = ModelName.parse(name);
     assertThat(driver.resolve(model)).isEmpty();
     return driver.stage(model, Optional.empty(), listener);
@@ -576,7 +576,7 @@ class OllamaDriverTest {
                   }
                 })
             .build();
-    driver = new OllamaDriver(options);
+    driver = new OllamaDriver(new StoreLayout(store), options);
     driver.start();
     fake.close(); // Ollama goes away after readiness
 
@@ -602,6 +602,7 @@ class OllamaDriverTest {
   void backoffDoublesUpToItsCap() {
     OllamaDriver d =
         new OllamaDriver(
+            new StoreLayout(store),
             options().backoff(Duration.ofSeconds(2)).maxBackoff(Duration.ofSeconds(60)).build());
     List<Duration> waits = new ArrayList<>();
     for (int i = 0; i < 7; i++) {

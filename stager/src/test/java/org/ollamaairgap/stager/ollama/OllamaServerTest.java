@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ollamaairgap.common.model.Manifest;
+import org.ollamaairgap.common.store.StoreLayout;
 import org.ollamaairgap.stager.driver.StageException;
 import org.ollamaairgap.stager.driver.StageException.Reason;
 import org.ollamaairgap.testing.SyntheticModel;
@@ -72,7 +73,7 @@ class OllamaServerTest {
   @Test
   void startsServeWaitsForHttpReadinessPullsAndStopsOnSigterm() throws Exception {
     env.put("FAKE_OLLAMA_READY_AFTER_MS", "500");
-    driver = new OllamaDriver(options().noprune(true).build());
+    driver = new OllamaDriver(new StoreLayout(store), options().noprune(true).build());
 
     Manifest manifest = driver.stage(TINY.name(), Optional.empty(), new RecordingListener());
 
@@ -94,7 +95,9 @@ class OllamaServerTest {
   @Test
   void childThatIgnoresSigtermIsKilled() throws Exception {
     env.put("FAKE_OLLAMA_IGNORE_TERM", "1");
-    driver = new OllamaDriver(options().stopTimeout(Duration.ofMillis(500)).build());
+    driver =
+        new OllamaDriver(
+            new StoreLayout(store), options().stopTimeout(Duration.ofMillis(500)).build());
     driver.start();
     long pid = driver.serverPid().orElseThrow();
 
@@ -107,7 +110,7 @@ class OllamaServerTest {
   @Test
   void childDyingMidPullStopsTheRunWithItsLastLines() {
     env.put("FAKE_OLLAMA_DIE_AFTER_LINES", "3");
-    driver = new OllamaDriver(options().build());
+    driver = new OllamaDriver(new StoreLayout(store), options().build());
 
     assertThatThrownBy(() -> driver.stage(TINY.name(), Optional.empty(), new RecordingListener()))
         .isInstanceOfSatisfying(
@@ -127,7 +130,7 @@ class OllamaServerTest {
     env.put(
         "FAKE_OLLAMA_EXIT_AT_START",
         "could not create directory mkdir /.ollama: permission denied");
-    driver = new OllamaDriver(options().build());
+    driver = new OllamaDriver(new StoreLayout(store), options().build());
 
     assertThatThrownBy(driver::start)
         .isInstanceOfSatisfying(
@@ -145,7 +148,9 @@ class OllamaServerTest {
   @Test
   void childNeverReadyTimesOut() {
     env.put("FAKE_OLLAMA_READY_AFTER_MS", "3600000");
-    driver = new OllamaDriver(options().readyTimeout(Duration.ofSeconds(3)).build());
+    driver =
+        new OllamaDriver(
+            new StoreLayout(store), options().readyTimeout(Duration.ofSeconds(3)).build());
 
     assertThatThrownBy(driver::start)
         .isInstanceOfSatisfying(
@@ -163,7 +168,7 @@ class OllamaServerTest {
   @Test
   void missingBinaryIsExplained() {
     Path missing = dir.resolve("nowhere/ollama");
-    driver = new OllamaDriver(options().binary(missing).build());
+    driver = new OllamaDriver(new StoreLayout(store), options().binary(missing).build());
 
     assertThatThrownBy(driver::start)
         .isInstanceOfSatisfying(
@@ -202,7 +207,7 @@ class OllamaServerTest {
   @Test
   void unwritableHomeIsExplainedBeforeStarting() throws Exception {
     Path notADir = Files.writeString(dir.resolve("home-is-a-file"), "x");
-    driver = new OllamaDriver(options().home(notADir).build());
+    driver = new OllamaDriver(new StoreLayout(store), options().home(notADir).build());
 
     assertThatThrownBy(driver::start)
         .isInstanceOfSatisfying(
@@ -226,7 +231,10 @@ class OllamaServerTest {
   @Test
   void unwritableStoreIsExplainedBeforeStarting() throws Exception {
     Path file = Files.writeString(dir.resolve("models-is-a-file"), "x");
-    driver = new OllamaDriver(OllamaOptions.builder(file).binary(binary).serverEnv(env).build());
+    driver =
+        new OllamaDriver(
+            new StoreLayout(file),
+            OllamaOptions.builder(file).binary(binary).serverEnv(env).build());
 
     assertThatThrownBy(driver::start)
         .isInstanceOfSatisfying(

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -79,8 +80,8 @@ class RegistryDiskTest {
                 assertThat(e.getMessage())
                     .matches(
                         "out of space writing "
-                            + new StoreLayout(store).stagingDir().resolve(weights.fileName())
-                            + "\\.partial: the model still needs \\d+ bytes, \\d+ bytes free on "
+                            + Pattern.quote(new StoreLayout(store).partialBlob(weights).toString())
+                            + ": the model still needs \\d+ bytes, \\d+ bytes free on "
                             + ".*; free space on the target or stage fewer models");
               });
     }

@@ -431,11 +431,10 @@ class RegistryDriverTest {
     SyntheticModel m = model("library/m:1", 11, 300_000);
     registry.push(m);
     Digest weights = m.layers().get(0).blob().digest();
-    Path staging = new StoreLayout(store).stagingDir();
-    Files.createDirectories(staging);
-    Files.writeString(
-        staging.resolve(weights.fileName() + ".parts.json"), "{\"version\":1,\"digest\":\"x\"}");
-    Files.write(staging.resolve(weights.fileName() + ".partial"), new byte[300_000]);
+    StoreLayout layout = new StoreLayout(store);
+    Files.createDirectories(layout.stagingDir());
+    Files.writeString(layout.partsState(weights), "{\"version\":1,\"digest\":\"x\"}");
+    Files.write(layout.partialBlob(weights), new byte[300_000]);
 
     stage(m, options().build());
 

@@ -228,7 +228,7 @@ class StagingRunTest {
       try (var blobs = Files.list(root)) {
         assertThat(blobs)
             .extracting(p -> p.getFileName().toString())
-            .containsOnly(".ollama-airgap");
+            .containsOnly(StoreLayout.WORK);
       }
     }
   }
