@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.ollamaairgap.common.progress.Outcome;
 import org.ollamaairgap.common.store.StoreLayout;
 import org.ollamaairgap.stager.inventory.Inventory;
 import org.ollamaairgap.stager.inventory.InventoryModel;
@@ -74,7 +75,7 @@ class ClusterTest {
                         10,
                         2,
                         "2026-11-29T04:00:00Z",
-                        "done",
+                        Outcome.DONE,
                         null))));
     ConfigMap map =
         server.getClient().configMaps().inNamespace(NS).withName("ollama-airgap-inventory").get();
