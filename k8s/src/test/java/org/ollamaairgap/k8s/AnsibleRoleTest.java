@@ -251,6 +251,11 @@ class AnsibleRoleTest {
   }
 
   private Tools.Result play(Map<String, Object> vars) {
+    return play(dir, vars);
+  }
+
+  /** Runs the playbook in render mode with these variables, writing into {@code dir}. */
+  static Tools.Result play(Path dir, Map<String, Object> vars) {
     Map<String, Object> all = new LinkedHashMap<>(vars);
     all.put("ollama_render_dir", dir.toString());
     Path varsFile = dir.resolve("vars.json");
