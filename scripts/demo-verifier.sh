@@ -8,7 +8,8 @@ source bench/store-gen.sh
 WORK=${1:-$(mktemp -d /tmp/verifier-demo.XXXXXX)}
 JAR=verifier/target/quarkus-app/quarkus-run.jar
 echo "== building the verifier"
-mvn -B -ntp -q -pl verifier -am package -DskipTests
+# Maven 3.8 prints ANSI colour resets (ESC[0m) even in batch mode; keep them out of the output.
+mvn -B -ntp -q -pl verifier -am package -DskipTests 2>&1 | sed 's/\x1b\[[0-9;]*m//g'
 
 verify() {
   local code=0

@@ -6,8 +6,9 @@
 #   scripts/demo.sh [WORK_DIR]
 #
 # DEMO_SKIP_BUILD=1 reuses jars built before.
-# Needs Java 17, Maven, curl and Debian's docker-registry package (installed here when run as
-# root). The registry runs on a free 127.0.0.1 port with its own config and storage in WORK_DIR
+# Needs Java 17, Maven, curl and Debian's docker-registry package: as root, whatever is missing is
+# installed (scripts/lib/packages.sh); otherwise it prints the one apt-get command to run and
+# exits 3. The registry runs on a free 127.0.0.1 port with its own config and storage in WORK_DIR
 # and is stopped on exit, whatever happens.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,21 +20,17 @@ REGISTRY_BIN=/usr/bin/docker-registry
 section() { printf '\n==== %s\n' "$*"; }
 die() { echo "demo: $*" >&2; exit 1; }
 
-for tool in java mvn curl sha256sum; do
-  command -v "$tool" >/dev/null || die "'$tool' is not installed (needs Java 17, Maven, curl, coreutils)"
+source scripts/lib/packages.sh
+# The registry stands in for the internet; curl pushes the model into it.
+packages=(docker-registry curl)
+add_java_and_maven packages
+ensure_packages scripts/demo.sh "${packages[@]}" || exit 3
+for tool in java mvn curl sha256sum "$REGISTRY_BIN"; do
+  command -v "$tool" >/dev/null || die "'$tool' is not installed (needs Java 17, Maven, curl, coreutils, docker-registry)"
 done
-if [ ! -x "$REGISTRY_BIN" ]; then
-  if [ "$(id -u)" = 0 ]; then
-    section "installing docker-registry (the CNCF distribution registry)"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get install -y --no-install-recommends docker-registry ||
-      { apt-get update && apt-get install -y --no-install-recommends docker-registry; }
-  else
-    echo "demo: the local registry is missing; install it (as root) with:" >&2
-    echo "  apt-get install -y --no-install-recommends docker-registry" >&2
-    exit 1
-  fi
-fi
+
+# Maven 3.8 prints ANSI colour resets (ESC[0m) even in batch mode; keep them out of the output.
+mvn_plain() { mvn "$@" 2>&1 | sed 's/\x1b\[[0-9;]*m//g'; }
 
 WORK=${1:-$(mktemp -d /tmp/ollama-airgap-demo.XXXXXX)}
 mkdir -p "$WORK"
@@ -71,7 +68,7 @@ if [ -n "${DEMO_SKIP_BUILD:-}" ] && [ -f "$STAGER" ] && [ -f "$VERIFIER" ]; then
   echo "(DEMO_SKIP_BUILD set: using the jars already built)"
 else
   echo "\$ mvn -B -ntp -q -DskipTests package -pl stager,verifier -am"
-  mvn -B -ntp -q -DskipTests package -pl stager,verifier -am
+  mvn_plain -B -ntp -q -DskipTests package -pl stager,verifier -am
 fi
 ls -l "$STAGER" "$VERIFIER"
 

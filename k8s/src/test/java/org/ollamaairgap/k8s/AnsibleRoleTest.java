@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,6 +16,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -74,17 +76,112 @@ class AnsibleRoleTest {
     JsonNode production = StrictYaml.read(dir.resolve("production-values.yaml"));
     JsonNode ollama = production;
     if (enableChat) {
-      assertThat(OllamaValues.fields(production))
-          .containsExactlyInAnyOrder("extraEnvVars", "ollama");
-      OllamaValues.checkOpenWebUiOffline(production);
+      // Nothing that leaves the cluster: no pipelines, no OpenAI, no internet URL in any env.
+      OpenWebUiValues.checkAirGapped(production);
       ollama = production.path("ollama");
       assertThat(ollama.path("enabled").asBoolean()).isTrue();
+    } else {
+      OpenWebUiValues.checkOllamaAirGapped(ollama);
     }
     OllamaValues.checkGate(
         ollama,
         new OllamaValues.Expected(MODELS, "/srv/nfs/models", EXPECT),
         "ollama-airgap/verifier:" + ProductionValuesTest.appVersion());
     assertThat(Files.exists(dir.resolve("online-pull-job.yaml"))).isFalse();
+  }
+
+  /**
+   * Extras are appended to the role's lists: one extra env entry each (the case that used to drop
+   * OLLAMA_MODELS, OLLAMA_NOPRUNE, HOME and OFFLINE_MODE) leaves every key the role sets in place.
+   */
+  @ParameterizedTest(name = "air_gapped={0} enable_chat={1}")
+  @CsvSource({"true,true", "true,false", "false,true", "false,false"})
+  void extrasAddToTheRolesValuesInEveryMode(boolean airGapped, boolean enableChat) {
+    Map<String, Object> vars = new LinkedHashMap<>();
+    vars.put("air_gapped", airGapped);
+    vars.put("enable_chat", enableChat);
+    vars.put("ollama_nfs_path", "/srv/nfs/models");
+    vars.put("ollama_render_expect", EXPECT);
+    vars.put(
+        "ollama_values_extra",
+        Map.of(
+            "extraEnv",
+            List.of(Map.of("name", "OLLAMA_KEEP_ALIVE", "value", "24h")),
+            "tolerations",
+            List.of(Map.of("key", "gpu", "operator", "Exists"))));
+    vars.put(
+        "open_webui_values_extra",
+        Map.of("extraEnvVars", List.of(Map.of("name", "RAG_EMBEDDING_ENGINE", "value", "ollama"))));
+    Tools.Result result = play(vars);
+    assertThat(result.exitCode()).as("ansible-playbook:%n%s", result.both()).isZero();
+
+    JsonNode production = StrictYaml.read(dir.resolve("production-values.yaml"));
+    JsonNode ollama = enableChat ? production.path("ollama") : production;
+    Map<String, String> env =
+        OllamaValues.env(OllamaValues.list(ollama.path("extraEnv"), EnvVar.class));
+    assertThat(env).containsEntry("OLLAMA_KEEP_ALIVE", "24h").containsEntry("HOME", "/home/ollama");
+    assertThat(ollama.path("tolerations")).hasSize(1);
+    if (airGapped) {
+      OllamaValues.checkGate(
+          ollama,
+          new OllamaValues.Expected(MODELS, "/srv/nfs/models", EXPECT),
+          "ollama-airgap/verifier:" + ProductionValuesTest.appVersion());
+      if (enableChat) {
+        OpenWebUiValues.checkAirGapped(production);
+      } else {
+        OpenWebUiValues.checkOllamaAirGapped(ollama);
+      }
+    } else {
+      assertThat(env).containsEntry("OLLAMA_MODELS", "/home/ollama/.ollama/models");
+      assertThat(ollama.path("persistentVolume").path("enabled").asBoolean()).isTrue();
+    }
+    if (enableChat) {
+      Map<String, String> openWebUi =
+          OllamaValues.env(OllamaValues.list(production.path("extraEnvVars"), EnvVar.class));
+      assertThat(openWebUi).containsEntry("RAG_EMBEDDING_ENGINE", "ollama");
+      if (airGapped) {
+        assertThat(openWebUi).containsEntry("OFFLINE_MODE", "true");
+      }
+    }
+  }
+
+  @Test
+  void extrasThatWouldUndoTheGateStopThePlay() {
+    Map<String, Object> vars = new LinkedHashMap<>();
+    vars.put("air_gapped", true);
+    vars.put("ollama_nfs_path", "/srv/nfs/models");
+    vars.put(
+        "ollama_values_extra",
+        Map.of(
+            "extraEnv",
+            List.of(Map.of("name", "OLLAMA_MODELS", "value", "/elsewhere")),
+            "persistentVolume",
+            Map.of("enabled", true)));
+    vars.put(
+        "open_webui_values_extra",
+        Map.of("extraEnvVars", List.of(Map.of("name", "OFFLINE_MODE", "value", "false"))));
+    Tools.Result result = play(vars);
+    assertThat(result.exitCode()).isNotZero();
+    assertThat(result.stdout())
+        .contains(
+            "ollama_values_extra changes what the role's values need (the verifier gate on the"
+                + " read-only NFS export): extraEnv has more than one entry named OLLAMA_MODELS"
+                + " ([{\\\"name\\\": \\\"OLLAMA_MODELS\\\", \\\"value\\\": \\\"/models\\\"}")
+        .contains("persistentVolume.enabled is true, the role needs false.")
+        .contains(
+            "Extras are merged into maps and appended to lists; remove these keys or entries from"
+                + " ollama_values_extra");
+    assertThat(dir.resolve("production-values.yaml")).doesNotExist();
+
+    vars.remove("ollama_values_extra");
+    result = play(vars);
+    assertThat(result.exitCode()).isNotZero();
+    assertThat(result.stdout())
+        .contains(
+            "open_webui_values_extra changes what the role's values need (the verifier gate on"
+                + " the read-only NFS export): extraEnvVars has more than one entry named"
+                + " OFFLINE_MODE");
+    assertThat(dir.resolve("production-values.yaml")).doesNotExist();
   }
 
   @Test

@@ -80,6 +80,8 @@ final class OllamaValues {
       Map.of(
           "ollama", Set.of("port", "gpu", "models", "insecure", "mountPath"),
           "ollama.models", Set.of("pull", "run", "create", "clean"),
+          "image", Set.of("repository", "pullPolicy", "tag"),
+          "tests", Set.of("enabled", "labels", "annotations"),
           "serviceAccount", Set.of("create", "automount", "annotations", "name"),
           "persistentVolume",
               Set.of(
@@ -183,12 +185,6 @@ final class OllamaValues {
     assertThat(security.getCapabilities().getDrop()).containsExactly("ALL");
     assertThat(verifier.getResources().getLimits()).containsKeys("cpu", "memory");
     assertThat(verifier.getResources().getRequests()).containsKeys("cpu", "memory");
-  }
-
-  /** Open WebUI in the air gap: offline mode, so it neither checks for updates nor downloads. */
-  static void checkOpenWebUiOffline(JsonNode openWebUiValues) {
-    Map<String, String> env = env(list(openWebUiValues.path("extraEnvVars"), EnvVar.class));
-    assertThat(env).containsEntry("OFFLINE_MODE", "true");
   }
 
   static <T> List<T> list(JsonNode array, Class<T> type) {
