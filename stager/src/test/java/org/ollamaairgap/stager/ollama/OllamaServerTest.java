@@ -2,6 +2,7 @@ package org.ollamaairgap.stager.ollama;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.ollamaairgap.stager.testing.StageFailures.assertStageFailure;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -132,17 +133,11 @@ class OllamaServerTest {
         "could not create directory mkdir /.ollama: permission denied");
     driver = new OllamaDriver(new StoreLayout(store), options().build());
 
-    assertThatThrownBy(driver::start)
-        .isInstanceOfSatisfying(
-            StageException.class,
-            e -> {
-              assertThat(e.reason()).isEqualTo(Reason.OLLAMA_UNAVAILABLE);
-              assertThat(e.getMessage())
-                  .matches(
-                      "ollama serve stopped before it became ready: ollama serve \\(pid \\d+\\)"
-                          + " exited with code 1; its last lines: Error: could not create"
-                          + " directory mkdir /.ollama: permission denied");
-            });
+    assertStageFailure(driver::start, Reason.OLLAMA_UNAVAILABLE)
+        .matches(
+            "ollama serve stopped before it became ready: ollama serve \\(pid \\d+\\)"
+                + " exited with code 1; its last lines: Error: could not create"
+                + " directory mkdir /.ollama: permission denied");
   }
 
   @Test
@@ -152,17 +147,11 @@ class OllamaServerTest {
         new OllamaDriver(
             new StoreLayout(store), options().readyTimeout(Duration.ofSeconds(3)).build());
 
-    assertThatThrownBy(driver::start)
-        .isInstanceOfSatisfying(
-            StageException.class,
-            e -> {
-              assertThat(e.reason()).isEqualTo(Reason.OLLAMA_UNAVAILABLE);
-              assertThat(e.getMessage())
-                  .matches(
-                      "ollama serve \\(pid \\d+\\) on http://127\\.0\\.0\\.1:\\d+ did not answer"
-                          + " GET / with \"Ollama is running\" within 3 s; last answer: .*; raise"
-                          + " --ollama-ready-timeout if start-up is slow \\(it scans the store\\)");
-            });
+    assertStageFailure(driver::start, Reason.OLLAMA_UNAVAILABLE)
+        .matches(
+            "ollama serve \\(pid \\d+\\) on http://127\\.0\\.0\\.1:\\d+ did not answer"
+                + " GET / with \"Ollama is running\" within 3 s; last answer: .*; raise"
+                + " --ollama-ready-timeout if start-up is slow \\(it scans the store\\)");
   }
 
   @Test
@@ -170,19 +159,13 @@ class OllamaServerTest {
     Path missing = dir.resolve("nowhere/ollama");
     driver = new OllamaDriver(new StoreLayout(store), options().binary(missing).build());
 
-    assertThatThrownBy(driver::start)
-        .isInstanceOfSatisfying(
-            StageException.class,
-            e -> {
-              assertThat(e.reason()).isEqualTo(Reason.OLLAMA_UNAVAILABLE);
-              assertThat(e.getMessage())
-                  .isEqualTo(
-                      "the ollama binary "
-                          + missing
-                          + " does not exist (set --ollama-bin / STAGER_OLLAMA_BIN to the ollama"
-                          + " executable, point --ollama-host / OLLAMA_HOST at a running server,"
-                          + " or use --driver registry, which needs no Ollama)");
-            });
+    assertStageFailure(driver::start, Reason.OLLAMA_UNAVAILABLE)
+        .isEqualTo(
+            "the ollama binary "
+                + missing
+                + " does not exist (set --ollama-bin / STAGER_OLLAMA_BIN to the ollama"
+                + " executable, point --ollama-host / OLLAMA_HOST at a running server,"
+                + " or use --driver registry, which needs no Ollama)");
   }
 
   @Test
@@ -209,22 +192,16 @@ class OllamaServerTest {
     Path notADir = Files.writeString(dir.resolve("home-is-a-file"), "x");
     driver = new OllamaDriver(new StoreLayout(store), options().home(notADir).build());
 
-    assertThatThrownBy(driver::start)
-        .isInstanceOfSatisfying(
-            StageException.class,
-            e -> {
-              assertThat(e.reason()).isEqualTo(Reason.OLLAMA_UNAVAILABLE);
-              assertThat(e.getMessage())
-                  .startsWith(
-                      "ollama serve must create its key "
-                          + notADir.resolve(".ollama/id_ed25519")
-                          + " but HOME="
-                          + notADir
-                          + " is not writable (")
-                  .endsWith(
-                      "); set HOME (or --ollama-home) to a writable directory, in Kubernetes an"
-                          + " emptyDir");
-            });
+    assertStageFailure(driver::start, Reason.OLLAMA_UNAVAILABLE)
+        .startsWith(
+            "ollama serve must create its key "
+                + notADir.resolve(".ollama/id_ed25519")
+                + " but HOME="
+                + notADir
+                + " is not writable (")
+        .endsWith(
+            "); set HOME (or --ollama-home) to a writable directory, in Kubernetes an"
+                + " emptyDir");
     assertThat(output).isEmpty();
   }
 
@@ -236,14 +213,8 @@ class OllamaServerTest {
             new StoreLayout(file),
             OllamaOptions.builder(file).binary(binary).serverEnv(env).build());
 
-    assertThatThrownBy(driver::start)
-        .isInstanceOfSatisfying(
-            StageException.class,
-            e -> {
-              assertThat(e.reason()).isEqualTo(Reason.NOT_WRITABLE);
-              assertThat(e.getMessage())
-                  .startsWith("the models directory " + file + " is not writable for ollama serve")
-                  .endsWith("; mount it read-write and give this user write access");
-            });
+    assertStageFailure(driver::start, Reason.NOT_WRITABLE)
+        .startsWith("the models directory " + file + " is not writable for ollama serve")
+        .endsWith("; mount it read-write and give this user write access");
   }
 }

@@ -2,6 +2,7 @@ package org.ollamaairgap.stager.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.ollamaairgap.stager.testing.StageFailures.assertStageFailure;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -99,18 +100,13 @@ class RegistryDiskTest {
     registry.push(m);
 
     try (RegistryDriver d = driver()) {
-      assertThatThrownBy(() -> d.stage(m.name(), d.resolve(m.name()), PullListener.NONE))
-          .isInstanceOfSatisfying(
-              StageException.class,
-              e -> {
-                assertThat(e.reason()).isEqualTo(Reason.NOT_WRITABLE);
-                assertThat(e.getMessage())
-                    .isEqualTo(
-                        "cannot write "
-                            + store.resolve("blobs")
-                            + " (read-only file system); mount the models directory read-write"
-                            + " and give the stager's user write access to it");
-              });
+      assertStageFailure(
+              () -> d.stage(m.name(), d.resolve(m.name()), PullListener.NONE), Reason.NOT_WRITABLE)
+          .isEqualTo(
+              "cannot write "
+                  + store.resolve("blobs")
+                  + " (read-only file system); mount the models directory read-write"
+                  + " and give the stager's user write access to it");
     }
     try (var files = Files.list(store)) {
       assertThat(files.toList()).isEqualTo(List.of());
