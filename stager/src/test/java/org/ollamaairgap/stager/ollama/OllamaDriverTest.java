@@ -2,6 +2,7 @@ package org.ollamaairgap.stager.ollama;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.ollamaairgap.stager.testing.StageFailures.assertEnvironmentFailure;
 import static org.ollamaairgap.stager.testing.StageFailures.assertStageFailure;
 
 import java.io.IOException;
@@ -30,7 +31,6 @@ import org.ollamaairgap.common.store.StoreLayout;
 import org.ollamaairgap.common.verify.BlobCheck;
 import org.ollamaairgap.common.verify.BlobChecker;
 import org.ollamaairgap.common.verify.BlobStatus;
-import org.ollamaairgap.stager.driver.StageException;
 import org.ollamaairgap.stager.driver.StageException.Reason;
 import org.ollamaairgap.stager.ollama.FakeOllamaServer.Kind;
 import org.ollamaairgap.stager.ollama.FakeOllamaServer.Plan;
@@ -473,21 +473,15 @@ class OllamaDriverTest {
     }
     URI host = URI.create("http://127.0.0.1:" + port);
 
-    assertThatThrownBy(
-            () -> stage(options().host(host).readyTimeout(Duration.ofMillis(300)).build(), NAME))
-        .isInstanceOfSatisfying(
-            StageException.class,
-            e -> {
-              assertThat(e.reason()).isEqualTo(Reason.OLLAMA_UNAVAILABLE);
-              assertThat(e.reason().environment()).isTrue();
-              assertThat(e.getMessage())
-                  .isEqualTo(
-                      "the Ollama server at "
-                          + host
-                          + " (OLLAMA_HOST / --ollama-host) did not answer GET / with \"Ollama is"
-                          + " running\" within 300 ms; last answer: connection refused; check that"
-                          + " the server runs and the address is right");
-            });
+    assertEnvironmentFailure(
+            () -> stage(options().host(host).readyTimeout(Duration.ofMillis(300)).build(), NAME),
+            Reason.OLLAMA_UNAVAILABLE)
+        .isEqualTo(
+            "the Ollama server at "
+                + host
+                + " (OLLAMA_HOST / --ollama-host) did not answer GET / with \"Ollama is"
+                + " running\" within 300 ms; last answer: connection refused; check that"
+                + " the server runs and the address is right");
   }
 
   @Test

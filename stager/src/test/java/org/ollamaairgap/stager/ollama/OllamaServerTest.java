@@ -2,6 +2,7 @@ package org.ollamaairgap.stager.ollama;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.ollamaairgap.stager.testing.StageFailures.assertEnvironmentFailure;
 import static org.ollamaairgap.stager.testing.StageFailures.assertStageFailure;
 
 import java.io.IOException;
@@ -113,17 +114,12 @@ class OllamaServerTest {
     env.put("FAKE_OLLAMA_DIE_AFTER_LINES", "3");
     driver = new OllamaDriver(new StoreLayout(store), options().build());
 
-    assertThatThrownBy(() -> driver.stage(TINY.name(), Optional.empty(), new RecordingListener()))
-        .isInstanceOfSatisfying(
-            StageException.class,
-            e -> {
-              assertThat(e.reason()).isEqualTo(Reason.OLLAMA_UNAVAILABLE);
-              assertThat(e.reason().environment()).isTrue();
-              assertThat(e.getMessage())
-                  .matches(
-                      "ollama serve died while pulling tiny:1b: ollama serve \\(pid \\d+\\) exited"
-                          + " with code 42; its last lines: .*fake ollama: crashing as planned");
-            });
+    assertEnvironmentFailure(
+            () -> driver.stage(TINY.name(), Optional.empty(), new RecordingListener()),
+            Reason.OLLAMA_UNAVAILABLE)
+        .matches(
+            "ollama serve died while pulling tiny:1b: ollama serve \\(pid \\d+\\) exited"
+                + " with code 42; its last lines: .*fake ollama: crashing as planned");
   }
 
   @Test

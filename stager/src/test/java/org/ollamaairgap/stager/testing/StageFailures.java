@@ -23,4 +23,15 @@ public final class StageFailures {
     assertThat(e.reason()).as("reason of: %s", e.getMessage()).isEqualTo(reason);
     return assertThat(e.getMessage());
   }
+
+  /** {@link #assertStageFailure}, for a reason that stops the whole run (exit 3). */
+  public static AbstractStringAssert<?> assertEnvironmentFailure(
+      ThrowingCallable call, StageException.Reason reason) {
+    Throwable thrown = catchThrowable(call);
+    assertThat(thrown).isInstanceOf(StageException.class);
+    StageException e = (StageException) thrown;
+    assertThat(e.reason()).as("reason of: %s", e.getMessage()).isEqualTo(reason);
+    assertThat(e.reason().environment()).as("%s stops the run", reason).isTrue();
+    return assertThat(e.getMessage());
+  }
 }
