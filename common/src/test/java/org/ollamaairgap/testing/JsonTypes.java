@@ -1,6 +1,9 @@
 package org.ollamaairgap.testing;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import java.lang.reflect.Method;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
@@ -11,10 +14,11 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The project's own types Jackson reaches from some root types: record components and the return
- * types of {@code @JsonProperty} methods, followed through generics ({@code List<Finding>}). The
- * apps' tests compare it with what their {@code NativeReflection} registers, so that a type added
- * to a report is not forgotten there (it would break only the native executable).
+ * The project's own types Jackson reaches from some root types: record components (but those it
+ * ignores or writes as text) and the return types of {@code @JsonProperty} methods, followed
+ * through generics ({@code List<Finding>}). The apps' tests compare it with what their {@code
+ * NativeReflection} registers, so that a type added to a report is not forgotten there (it would
+ * break only the native executable).
  */
 public final class JsonTypes {
   private static final String OWN_PACKAGE = "org.ollamaairgap.";
@@ -42,7 +46,9 @@ public final class JsonTypes {
       }
       if (c.isRecord()) {
         for (RecordComponent component : c.getRecordComponents()) {
-          todo.push(component.getGenericType());
+          if (!writtenAsText(component.getAccessor())) {
+            todo.push(component.getGenericType());
+          }
         }
       }
       for (Method method : c.getDeclaredMethods()) {
@@ -52,5 +58,17 @@ public final class JsonTypes {
       }
     }
     return seen;
+  }
+
+  /**
+   * Ignored, or written with {@code toString()} ({@code sha256:<hex>} for a digest): Jackson does
+   * not reflect on the value's type then.
+   */
+  private static boolean writtenAsText(Method accessor) {
+    if (accessor.isAnnotationPresent(JsonIgnore.class)) {
+      return true;
+    }
+    JsonSerialize serialize = accessor.getAnnotation(JsonSerialize.class);
+    return serialize != null && serialize.using() == ToStringSerializer.class;
   }
 }

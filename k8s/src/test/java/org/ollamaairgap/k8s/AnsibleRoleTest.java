@@ -184,6 +184,31 @@ class AnsibleRoleTest {
     assertThat(dir.resolve("production-values.yaml")).doesNotExist();
   }
 
+  /**
+   * The production helm wait covers the gate's hash of the whole store in full mode: 240 GB over 1
+   * GbE (100 MB/s) with the margin of 2 is 4800 s on top of the 600 s base; size mode and an
+   * explicit value do not scale.
+   */
+  @ParameterizedTest(name = "mode {0}, wait {1}")
+  @CsvSource({"full,'',5400s", "size,'',600s", "full,3h,3h"})
+  void productionWaitFollowsStoreSizeAndVerifierMode(String mode, String wait, String expected) {
+    Map<String, Object> vars = new LinkedHashMap<>();
+    vars.put("air_gapped", true);
+    vars.put("ollama_nfs_path", "/srv/nfs/models");
+    vars.put("ollama_verifier_mode", mode);
+    vars.put("ollama_production_wait", wait);
+    vars.put("ollama_render_store_bytes", 240_000_000_000L);
+    Tools.Result result = play(vars);
+    assertThat(result.exitCode()).as("ansible-playbook:%n%s", result.both()).isZero();
+    assertThat(productionWait()).isEqualTo(expected);
+    if (wait.isEmpty() && mode.equals("full")) {
+      assertThat(result.stdout())
+          .contains(
+              "Waiting up to 5400s for production to become ready (600s, plus the full hash of"
+                  + " 240.0 GB at 100 MB/s times 2).");
+    }
+  }
+
   @Test
   void airGappedWithoutInventoryVerifiesWithoutPins() {
     Map<String, Object> vars = new LinkedHashMap<>();
@@ -193,6 +218,8 @@ class AnsibleRoleTest {
     Tools.Result result = play(vars);
     assertThat(result.exitCode()).as("ansible-playbook:%n%s", result.both()).isZero();
     assertThat(result.stdout()).contains("will not pin manifests to what this staging run wrote");
+    // No inventory, no store size: the hash may take as long as staging was allowed to.
+    assertThat(productionWait()).isEqualTo((600 + 86400) + "s");
     JsonNode ollama = StrictYaml.read(dir.resolve("production-values.yaml")).path("ollama");
     OllamaValues.checkGate(
         ollama,
@@ -212,6 +239,7 @@ class AnsibleRoleTest {
     OllamaValues.checkChartKeys(ollama);
     OllamaValues.checkNoPullsAtStart(ollama);
     assertThat(ollama.has("initContainers")).as("no gate online").isFalse();
+    assertThat(productionWait()).as("no gate, no hash to wait for").isEqualTo("600s");
     assertThat(Files.exists(dir.resolve("staging-values.yaml"))).isFalse();
 
     Job job = StrictYaml.typed(StrictYaml.read(dir.resolve("online-pull-job.yaml")), Job.class);
@@ -250,7 +278,16 @@ class AnsibleRoleTest {
         .contains("ollama_models must be a non-empty list of model names such as [llama3.2:3b]");
   }
 
+  private String productionWait() {
+    return StrictYaml.read(dir.resolve("production-helm.yaml")).path("wait_timeout").asText();
+  }
+
   private Tools.Result play(Map<String, Object> vars) {
+    return play(dir, vars);
+  }
+
+  /** Runs the playbook in render mode with these variables, writing into {@code dir}. */
+  static Tools.Result play(Path dir, Map<String, Object> vars) {
     Map<String, Object> all = new LinkedHashMap<>(vars);
     all.put("ollama_render_dir", dir.toString());
     Path varsFile = dir.resolve("vars.json");

@@ -1,6 +1,7 @@
 package org.ollamaairgap.stager;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import org.ollamaairgap.common.progress.Outcome;
 import org.ollamaairgap.stager.inventory.Inventory;
 import org.ollamaairgap.stager.inventory.InventoryModel;
 import org.ollamaairgap.stager.lock.LockRecord;
@@ -26,6 +27,8 @@ import org.ollamaairgap.stager.run.Summary;
       RunResult.class,
       Inventory.class,
       InventoryModel.class,
+      // Written as its lower-case word (@JsonValue), read back by it.
+      Outcome.class,
       // The lock file's content, written and read back.
       LockRecord.class
     },

@@ -16,8 +16,7 @@ import org.eclipse.microprofile.health.Liveness;
 import org.jboss.logging.Logger;
 import org.ollamaairgap.common.cli.CommandLine;
 import org.ollamaairgap.common.cli.UsageException;
-import org.ollamaairgap.common.model.ModelName;
-import org.ollamaairgap.common.model.StoreException;
+import org.ollamaairgap.common.progress.Outcome;
 import org.ollamaairgap.common.store.StoreLayout;
 import org.ollamaairgap.stager.cluster.Cluster;
 import org.ollamaairgap.stager.cluster.ClusterContext;
@@ -150,7 +149,7 @@ public class Stager {
     }
     Summary summary = summary(config, started, result);
     if (result.exitCode() != RunResult.USAGE) {
-      summary = publish(summary, layout, context, settings, events);
+      summary = publish(summary, result.verdicts(), layout, context, settings, events);
     }
     if (config.report().isPresent() && summary.exitCode() != RunResult.USAGE) {
       Path file = config.report().get();
@@ -182,27 +181,20 @@ public class Stager {
    */
   private Summary publish(
       Summary summary,
+      List<InventoryReader.Verdict> verdicts,
       StoreLayout layout,
       ClusterContext context,
       ClusterSettings settings,
       EventPublisher events) {
-    List<InventoryReader.Outcome> outcomes = new java.util.ArrayList<>();
     for (ModelReport model : summary.models()) {
-      try {
-        outcomes.add(
-            new InventoryReader.Outcome(
-                ModelName.parse(model.name()), model.outcome(), model.reason()));
-      } catch (StoreException e) {
-        throw new IllegalStateException("the run reported an invalid name " + model.name(), e);
-      }
-      if (ModelReport.DONE.equals(model.outcome())) {
+      if (model.outcome() == Outcome.DONE) {
         events.staged(model.displayName(), model.manifestDigest(), model.sizeBytes());
-      } else if (ModelReport.FAILED.equals(model.outcome())) {
+      } else if (model.outcome() == Outcome.FAILED) {
         events.failed(model.displayName(), model.reason());
       }
     }
     String by = context.enabled() ? context.podName() : Identity.current(System.getenv()).owner();
-    Inventory inventory = new InventoryReader(layout).read(outcomes, clock.instant(), by);
+    Inventory inventory = new InventoryReader(layout).read(verdicts, clock.instant(), by);
     Summary with = summary.withInventory(inventory);
     var publisher = cluster.inventory(context, settings);
     if (publisher.isEmpty()) {

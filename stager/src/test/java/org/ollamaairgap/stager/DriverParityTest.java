@@ -135,7 +135,8 @@ class DriverParityTest {
       for (String line : result.getOutput().split("\n", -1)) {
         String message = line.replaceFirst("^\\S+ +(INFO|WARN|ERROR) +", "");
         if (message.startsWith("127.0.0.1:")
-            && !message.matches(".*: (pulling|verifying) \\d.*")
+            // a tick: "pulling 25.0% ..." or, size not known yet, "pulling ?% ..."
+            && !message.matches(".*: (pulling|verifying) [\\d?].*")
             && !message.endsWith(
                 ": size unknown until it is pulled; the free-space check cannot" + " include it")) {
           lines.add(message.replace(models.toString(), "<models>"));

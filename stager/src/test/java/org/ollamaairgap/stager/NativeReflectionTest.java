@@ -28,6 +28,7 @@ class NativeReflectionTest {
         .containsExactlyInAnyOrder(
             "org.ollamaairgap.stager.run.Summary",
             "org.ollamaairgap.stager.run.ModelReport",
+            "org.ollamaairgap.common.progress.Outcome",
             "org.ollamaairgap.stager.inventory.Inventory",
             "org.ollamaairgap.stager.inventory.InventoryModel",
             "org.ollamaairgap.stager.lock.LockRecord",

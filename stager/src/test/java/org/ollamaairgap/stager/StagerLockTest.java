@@ -35,7 +35,7 @@ class StagerLockTest {
   void storeLockedByALiveStager_exits3NamingIt_andStagesNothing(QuarkusMainLauncher launcher)
       throws Exception {
     Path models = tmp.resolve("models");
-    Path lock = models.resolve(".ollama-airgap/lock");
+    Path lock = new StoreLayout(models).lockFile();
     Files.createDirectories(lock.getParent());
     Instant now = Instant.now();
     JSON.writeValue(
@@ -73,7 +73,7 @@ class StagerLockTest {
   void staleLockOfADeadStager_isTakenOver_andTheRunSucceeds(QuarkusMainLauncher launcher)
       throws Exception {
     Path models = tmp.resolve("models");
-    Path lock = models.resolve(".ollama-airgap/lock");
+    Path lock = new StoreLayout(models).lockFile();
     Files.createDirectories(lock.getParent());
     Instant old = Instant.now().minus(Duration.ofHours(2));
     JSON.writeValue(
@@ -113,6 +113,6 @@ class StagerLockTest {
     assertThat(inventory.get("models").get(1).get("outcome").asText()).isEqualTo("failed");
     assertThat(inventory.get("expect").asText())
         .isEqualTo("registry.ollama.ai/library/ok-a:1@" + digest);
-    assertThat(models.resolve(".ollama-airgap/lock")).doesNotExist();
+    assertThat(new StoreLayout(models).lockFile()).doesNotExist();
   }
 }

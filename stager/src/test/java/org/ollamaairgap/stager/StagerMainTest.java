@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.ollamaairgap.common.cli.Option;
 import org.ollamaairgap.stager.config.StagerOptions;
 
@@ -98,6 +100,29 @@ class StagerMainTest {
     assertThat(summary(result).get("reason").asText()).startsWith("invalid model name 'bad name'");
     assertThat(models).doesNotExist();
     assertThat(report).doesNotExist();
+  }
+
+  /** What {@code ollama pull} would take but cannot work here: exit 2, a message, no trace. */
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "127.0.0.1:99999/ns/m | invalid model name '127.0.0.1:99999/ns/m': the port 99999 in the"
+            + " host '127.0.0.1:99999' is out of range; a port is 1 to 65535",
+        "gpt-oss:20b:cloud | invalid model name 'gpt-oss:20b:cloud': ':cloud' names an Ollama cloud"
+            + " model",
+      })
+  void unusableName_exits2WithAMessage(String name, String reason, QuarkusMainLauncher launcher)
+      throws Exception {
+    Path models = tmp.resolve("models");
+    LaunchResult result =
+        launcher.launch(
+            "--driver=fake", "--models-dir", models.toString(), "--linger=0", "--models", name);
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(summary(result).get("reason").asText()).startsWith(reason);
+    assertThat(result.getOutput() + result.getErrorOutput()).doesNotContain("\tat ");
+    assertThat(models).doesNotExist();
   }
 
   @Test

@@ -230,7 +230,7 @@ public class Verifier implements QuarkusApplication {
               + (model.ok() ? "ok" : "FAILED")
               + (model.manifestDigest() == null
                   ? ""
-                  : " (id " + model.manifestDigest().substring(7, 19) + ", ")
+                  : " (id " + model.manifestDigest().shortHex() + ", ")
               + (model.size() < 0 ? "" : StoreVerifier.human(model.size()) + ")"));
     }
     long failedModels = report.models().stream().filter(m -> !m.ok()).count();

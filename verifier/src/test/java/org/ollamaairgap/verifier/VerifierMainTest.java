@@ -205,9 +205,9 @@ class VerifierMainTest {
             launcher,
             store(store),
             "--require",
-            "Llama3:8B,acme/phi:mini",
+            "Llama3:8B,acme/phi:mini:local, https://registry.ollama.ai/acme/phi:mini",
             "--expect",
-            "llama3:8b@" + id);
+            "llama3:8b:local@" + id);
     assertThat(ok.exitCode()).as(ok.getOutput()).isEqualTo(0);
 
     String wrong = "sha256:" + "1".repeat(64);
@@ -275,6 +275,20 @@ class VerifierMainTest {
             "verifier: --require / --expect: 'llama3:8b' is not name@sha256:<64 hex>: --expect"
                 + " pins a model to the SHA-256 of its manifest file"),
         Arguments.of(List.of("--require", "bad name!"), "verifier: --require / --expect: "),
+        // What ollama pull accepts but an air gap cannot use, said plainly (never a stack trace).
+        Arguments.of(
+            List.of("--require", "127.0.0.1:99999/ns/m"),
+            "verifier: --require / --expect: invalid model name '127.0.0.1:99999/ns/m': the port"
+                + " 99999 in the host '127.0.0.1:99999' is out of range; a port is 1 to 65535"),
+        Arguments.of(
+            List.of("--require", "gpt-oss:20b-cloud"),
+            "verifier: --require / --expect: invalid model name 'gpt-oss:20b-cloud': '-cloud' names"
+                + " an Ollama cloud model, a stub that sends every request to ollama.com and cannot"
+                + " serve inside an air gap; name the local model instead (e.g. 'gpt-oss:20b')"),
+        Arguments.of(
+            List.of("--expect", "qwen3:cloud@sha256:" + "1".repeat(64)),
+            "verifier: --require / --expect: invalid model name 'qwen3:cloud': ':cloud' names an"
+                + " Ollama cloud model"),
         Arguments.of(
             List.of("--models-dir", " "),
             "verifier: --models-dir / OLLAMA_MODELS is empty: give the store root"));
@@ -292,7 +306,7 @@ class VerifierMainTest {
     }
     LaunchResult result = launch(launcher, all.toArray(String[]::new));
     assertThat(result.exitCode()).as(result.getErrorOutput()).isEqualTo(2);
-    assertThat(result.getErrorOutput()).startsWith(message);
+    assertThat(result.getErrorOutput()).startsWith(message).doesNotContain("\tat ");
   }
 
   @Test

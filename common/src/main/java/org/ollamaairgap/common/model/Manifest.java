@@ -1,20 +1,6 @@
 package org.ollamaairgap.common.model;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CoderResult;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -30,11 +16,12 @@ import java.util.Map;
  * together with the exact bytes it came from. The SHA-256 of those bytes is what Ollama shows as
  * the model ID, so the bytes are never re-encoded.
  *
- * <p>Strict means: a UTF-8 JSON object, at most {@link #MAX_BYTES}, with no duplicate keys and
- * nothing after it, {@code schemaVersion} 2, a {@code config} and a {@code layers} array whose
- * entries each have a valid {@code digest} and a non-negative integer {@code size}; a digest listed
- * twice has the same size both times and the sizes add up to at most 2^63-1. Unknown fields and
- * unknown media types are accepted, as Ollama accepts them.
+ * <p>Strict means: a UTF-8 JSON object, at most {@link #MAX_BYTES}, with no duplicate keys, no key
+ * that Go would take for a known one without being it ({@code Layers}), and nothing after it (see
+ * {@link ManifestJson} for why), {@code schemaVersion} 2, a {@code config} and a {@code layers}
+ * array whose entries each have a valid {@code digest} and a non-negative integer {@code size}; a
+ * digest listed twice has the same size both times and the sizes add up to at most 2^63-1. Unknown
+ * fields and unknown media types are accepted, as Ollama accepts them.
  */
 public final class Manifest {
   /**
@@ -44,18 +31,6 @@ public final class Manifest {
   public static final int MAX_BYTES = 4 * 1024 * 1024;
 
   public static final String MEDIA_TYPE = "application/vnd.docker.distribution.manifest.v2+json";
-
-  private static final ObjectMapper JSON =
-      JsonMapper.builder()
-          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-          .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-          .build();
-
-  static {
-    JSON.getFactory()
-        .setStreamReadConstraints(
-            StreamReadConstraints.builder().maxNestingDepth(64).maxStringLength(MAX_BYTES).build());
-  }
 
   private final byte[] bytes;
   private final Digest digest;
@@ -88,27 +63,8 @@ public final class Manifest {
       throw invalid(
           "it is " + bytes.length + " bytes, more than the " + MAX_BYTES + " a manifest may have");
     }
-    String text = utf8(bytes);
-    int start = 0;
-    while (start < text.length() && isJsonSpace(text.charAt(start))) {
-      start++;
-    }
-    if (start == text.length()) {
-      throw invalid("it is empty");
-    }
-    if (text.charAt(start) != '{') {
-      // Also catches a byte-order mark, which Jackson would skip but Go's encoding/json rejects.
-      throw invalid(
-          "not a JSON object: it starts with "
-              + describe(text.charAt(start))
-              + " at offset "
-              + start
-              + ", expected '{'");
-    }
-    JsonNode root = readTree(text);
-    if (root == null || !root.isObject()) {
-      throw invalid("not a JSON object");
-    }
+    JsonNode root = ManifestJson.read(bytes);
+    ManifestJson.checkKeys(root, ManifestJson.MANIFEST_KEYS, "at the top level");
     JsonNode version = root.get("schemaVersion");
     // canConvertToInt first: asLong() wraps big integers, and 2^64+2 would pass as 2.
     if (version == null
@@ -171,36 +127,11 @@ public final class Manifest {
         total);
   }
 
-  /**
-   * Reads exactly one JSON value. The parser is ours so that every error can say where it is: limit
-   * violations carry no location of their own.
-   */
-  private static JsonNode readTree(String text) throws StoreException {
-    try (JsonParser parser = JSON.createParser(text)) {
-      try {
-        JsonNode root = JSON.readTree(parser);
-        if (parser.nextToken() != null) {
-          throw invalid(
-              "not valid JSON: more content after the object" + where(parser.currentLocation()));
-        }
-        return root;
-      } catch (JsonProcessingException e) {
-        JsonLocation location =
-            e.getLocation() != null ? e.getLocation() : parser.currentLocation();
-        // Jackson names the hidden source inside some messages; that is noise in a log line.
-        String message = e.getOriginalMessage().replaceAll("\\[Source: [^;\\]]*; line", "[line");
-        throw invalid("not valid JSON: " + message + where(location));
-      }
-    } catch (java.io.IOException e) {
-      // Reading a String does no I/O; only closing the parser could get here.
-      throw invalid("unreadable: " + e.getMessage());
-    }
-  }
-
   private static Descriptor descriptor(JsonNode node, String where) throws StoreException {
     if (node == null || !node.isObject()) {
       throw invalid(where + " is " + describe(node) + ", expected an object");
     }
+    ManifestJson.checkKeys(node, ManifestJson.DESCRIPTOR_KEYS, "in " + where);
     JsonNode digest = node.get("digest");
     if (digest == null || !digest.isTextual() || digest.asText().isEmpty()) {
       throw invalid(where + ".digest is " + describe(digest) + ", expected sha256:<64 hex>");
@@ -253,44 +184,7 @@ public final class Manifest {
         + (text.length() > 60 ? text.substring(0, 60) + "..." : text);
   }
 
-  /** Decodes strictly: Jackson would otherwise guess UTF-16 or UTF-32 from the first bytes. */
-  private static String utf8(byte[] bytes) throws StoreException {
-    CharsetDecoder decoder =
-        StandardCharsets.UTF_8
-            .newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT);
-    ByteBuffer in = ByteBuffer.wrap(bytes);
-    CharBuffer out = CharBuffer.allocate(bytes.length);
-    CoderResult result = decoder.decode(in, out, true);
-    if (!result.isError()) {
-      result = decoder.flush(out);
-    }
-    if (result.isError()) {
-      throw invalid("not UTF-8: invalid byte sequence at offset " + in.position());
-    }
-    return out.flip().toString();
-  }
-
-  private static boolean isJsonSpace(char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-  }
-
-  private static String describe(char c) {
-    if (c > 0x20 && c < 0x7f) {
-      return "'" + c + "'";
-    }
-    return String.format(java.util.Locale.ROOT, "U+%04X", (int) c);
-  }
-
-  private static String where(JsonLocation location) {
-    if (location == null || location.getLineNr() < 1) {
-      return "";
-    }
-    return " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
-  }
-
-  private static StoreException invalid(String why) {
+  static StoreException invalid(String why) {
     return new StoreException(StoreException.Reason.MANIFEST_INVALID, "invalid manifest: " + why);
   }
 

@@ -22,7 +22,8 @@ import java.util.Locale;
  * which lets a host carry a port. Missing parts default to {@code registry.ollama.ai}, {@code
  * library} and {@code latest}. A {@code scheme://} prefix is accepted and dropped, as Ollama's API
  * does; plain HTTP is chosen with the insecure option, never by the name. Case is kept as given;
- * Ollama compares names case-insensitively, see {@link #sameAs}.
+ * Ollama compares names case-insensitively, see {@link #sameAs}. {@link #parse} also applies what
+ * {@code /api/pull} does first (see {@link PullRef}).
  *
  * @see <a href="https://github.com/ollama/ollama/blob/main/types/model/name.go">name.go</a>
  */
@@ -58,12 +59,59 @@ public record ModelName(String host, String namespace, String model, String tag)
     check(Part.TAG, tag);
   }
 
-  /** Parses a name as {@code ollama pull} does, filling in the defaults. */
+  /**
+   * Parses a name as {@code /api/pull} reads it, filling in the defaults: surrounding whitespace is
+   * trimmed, a {@code :local} suffix dropped ({@code llama3.2:1b:local} is {@code llama3.2:1b}, and
+   * {@code llama3.2:local} is {@code llama3.2:latest}), a {@code scheme://} prefix dropped. Refused
+   * beyond Ollama's grammar: cloud models ({@code :cloud}, a tag ending in {@code -cloud}), which
+   * cannot serve inside an air gap, and a host port that is not a number from 1 to 65535, which
+   * Ollama would accept here and fail on at the first request.
+   */
   public static ModelName parse(String text) throws StoreException {
-    if (text == null || text.isBlank()) {
-      throw invalid(text == null ? "" : text, "the name is empty or only whitespace");
+    String raw = text == null ? "" : text;
+    String trimmed = PullRef.trimSpace(raw);
+    if (trimmed.isEmpty()) {
+      throw invalid(raw, "the name is empty or only whitespace");
     }
-    String rest = text;
+    ModelName name = parseBare(raw, withoutSource(raw, trimmed));
+    String port = portProblem(name.host());
+    if (port != null) {
+      throw invalid(raw, port);
+    }
+    return name;
+  }
+
+  /** Whitespace trimmed from both ends as Ollama trims a model name (Go's TrimSpace). */
+  public static String trimSpace(String text) {
+    return PullRef.trimSpace(text);
+  }
+
+  /** Drops {@code :local}; refuses cloud names and a second suffix, as Ollama's ParseRef does. */
+  private static String withoutSource(String text, String name) throws StoreException {
+    PullRef.Split split = PullRef.split(name);
+    if (split.source() == PullRef.Source.UNSPECIFIED) {
+      return name;
+    }
+    PullRef.Split inner = PullRef.split(split.base());
+    if (split.source() == PullRef.Source.CLOUD || inner.source() == PullRef.Source.CLOUD) {
+      String local = inner.source() == PullRef.Source.UNSPECIFIED ? split.base() : inner.base();
+      throw invalid(
+          text,
+          "'"
+              + (split.source() == PullRef.Source.CLOUD ? split.suffix() : inner.suffix())
+              + "' names an Ollama cloud model, a stub that sends every request to ollama.com and"
+              + " cannot serve inside an air gap; name the local model instead (e.g. '"
+              + Digest.clip(local)
+              + "')");
+    }
+    if (inner.source() != PullRef.Source.UNSPECIFIED) {
+      throw invalid(text, "it ends in ':local' twice; Ollama accepts one source suffix at most");
+    }
+    return split.base();
+  }
+
+  private static ModelName parseBare(String text, String name) throws StoreException {
+    String rest = name;
     String tag = DEFAULT_TAG;
     int colon = rest.lastIndexOf(':');
     if (colon > rest.lastIndexOf('/')) {
@@ -82,7 +130,13 @@ public record ModelName(String host, String namespace, String model, String tag)
       slash = rest.lastIndexOf('/');
       namespace = rest.substring(slash + 1);
       if (slash >= 0) {
-        host = stripScheme(text, rest.substring(0, slash));
+        host = rest.substring(0, slash);
+        // Ollama keeps any text before the first "://" as the scheme and /api/pull drops it (it
+        // pulls DisplayShortest()); plain HTTP is the insecure option's job, never the name's.
+        int scheme = host.indexOf("://");
+        if (scheme >= 0) {
+          host = host.substring(scheme + 3);
+        }
         if (host.indexOf('/') >= 0) {
           // Said plainly: the generic "'/' in the host" would puzzle someone who typed a/b/c/d.
           throw invalid(
@@ -93,6 +147,34 @@ public record ModelName(String host, String namespace, String model, String tag)
       }
     }
     return of(text, host, namespace, model, tag);
+  }
+
+  /**
+   * Why the port of a host that will be dialled is unusable, or null. Ollama's grammar lets a host
+   * hold any number of ':' and any text after them; the request then fails with a Go URL error. Not
+   * checked for names read from manifest paths: a local store never dials them.
+   */
+  private static String portProblem(String host) {
+    int colon = host.indexOf(':');
+    if (colon < 0) {
+      return null;
+    }
+    String port = host.substring(colon + 1);
+    String where = " in the host '" + Digest.clip(host) + "'";
+    if (port.indexOf(':') >= 0) {
+      return "it has more than one ':'" + where + "; write host:port";
+    }
+    if (port.isEmpty()) {
+      return "the port after ':'" + where + " is empty; write host:port, e.g. localhost:5000";
+    }
+    if (!port.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      return "the port '" + Digest.clip(port) + "'" + where + " is not a number";
+    }
+    String digits = port.replaceFirst("^0+(?=.)", "");
+    if (digits.length() > 5 || Integer.parseInt(digits) < 1 || Integer.parseInt(digits) > 65535) {
+      return "the port " + Digest.clip(port) + where + " is out of range; a port is 1 to 65535";
+    }
+    return null;
   }
 
   /**
@@ -177,26 +259,6 @@ public record ModelName(String host, String namespace, String model, String tag)
   @Override
   public String toString() {
     return host + "/" + namespace + "/" + model + ":" + tag;
-  }
-
-  /**
-   * Drops an {@code http://} or {@code https://} prefix. Ollama keeps any text before {@code ://}
-   * as the URL scheme, which then fails at request time; we refuse other schemes up front.
-   */
-  private static String stripScheme(String text, String host) throws StoreException {
-    int sep = host.indexOf("://");
-    if (sep < 0) {
-      return host;
-    }
-    String scheme = host.substring(0, sep);
-    if (!scheme.equalsIgnoreCase("https") && !scheme.equalsIgnoreCase("http")) {
-      throw invalid(
-          text,
-          "the scheme '"
-              + Digest.clip(scheme)
-              + "' is not supported; write the name without a scheme or with https://");
-    }
-    return host.substring(sep + 3);
   }
 
   private static void check(Part part, String value) {

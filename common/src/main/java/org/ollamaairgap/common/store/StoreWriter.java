@@ -16,6 +16,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import org.ollamaairgap.common.model.Descriptor;
 import org.ollamaairgap.common.model.Digest;
 import org.ollamaairgap.common.model.ModelName;
 
@@ -54,7 +55,8 @@ public final class StoreWriter {
     mkdirs(layout.blobsDir());
     mkdirs(layout.manifestsDir());
     mkdirs(layout.stagingDir());
-    try (DirectoryStream<Path> temps = Files.newDirectoryStream(layout.stagingDir(), "*.tmp")) {
+    try (DirectoryStream<Path> temps =
+        Files.newDirectoryStream(layout.stagingDir(), "*" + StoreLayout.TEMP_SUFFIX)) {
       for (Path t : temps) {
         Files.deleteIfExists(t);
       }
@@ -62,8 +64,35 @@ public final class StoreWriter {
   }
 
   /**
-   * Whether {@code blobs/sha256-<hex>} is a regular file of the expected size. Its content is not
-   * read: the run re-hashes every blob after staging.
+   * Proves the store writable by writing: creates our working directory, writes one byte to a fresh
+   * probe file there and deletes it. {@code FileStore.isReadOnly()} says false on a read-only bind
+   * mount and root ignores permission bits, so only a real write tells. Nothing is created under
+   * {@code blobs/} or {@code manifests/}.
+   */
+  public void probeWrite() throws IOException {
+    mkdirs(layout.workDir());
+    Path probe = layout.writeProbe(token());
+    try {
+      Files.write(probe, new byte[] {1}, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    } finally {
+      try {
+        Files.deleteIfExists(probe);
+      } catch (IOException e) {
+        // A probe we cannot delete is harmless: it lives in our own directory, and the write
+        // failure, if any, is what the caller must hear about.
+      }
+    }
+  }
+
+  /** Whether this blob is in the store: {@link #hasBlob(Digest, long)} for its descriptor. */
+  public boolean hasBlob(Descriptor blob) {
+    return hasBlob(blob.digest(), blob.size());
+  }
+
+  /**
+   * The one "blob present" rule of the stager: {@code blobs/sha256-<hex>} is a regular file (not a
+   * link) of the expected size. A file of another size is not present: it is downloaded again and
+   * renamed over. Its content is not read: the run re-hashes every blob after staging.
    */
   public boolean hasBlob(Digest digest, long size) {
     try {
@@ -138,13 +167,11 @@ public final class StoreWriter {
 
   /** A fresh, unused name in the staging directory; nothing is created. */
   public Path tempFile(String purpose) {
-    return layout
-        .stagingDir()
-        .resolve(
-            purpose
-                + "."
-                + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE)
-                + ".tmp");
+    return layout.stagingTemp(purpose, token());
+  }
+
+  private static String token() {
+    return Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
   }
 
   /** Creates missing directories level by level with mode 0755 regardless of the umask. */

@@ -14,14 +14,17 @@ import org.ollamaairgap.common.model.StoreException;
  */
 public record Requirement(ModelName name, Digest manifestDigest) {
 
-  /** Parses {@code name} (for {@code --require}). */
+  /** Parses {@code name} (for {@code --require}), as {@code /api/pull} reads it. */
   public static Requirement require(String text) throws StoreException {
-    return new Requirement(ModelName.parse(text.trim()), null);
+    return new Requirement(ModelName.parse(text), null);
   }
 
-  /** Parses {@code name@sha256:<64 hex>} (for {@code --expect}). */
+  /**
+   * Parses {@code name@sha256:<64 hex>} (for {@code --expect}); the name as {@code /api/pull} reads
+   * it, whitespace around the whole entry trimmed the same way.
+   */
   public static Requirement expect(String text) throws StoreException {
-    String trimmed = text.trim();
+    String trimmed = ModelName.trimSpace(text);
     int at = trimmed.lastIndexOf('@');
     if (at <= 0) {
       throw new StoreException(

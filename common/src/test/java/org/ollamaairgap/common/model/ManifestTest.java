@@ -298,15 +298,20 @@ class ManifestTest {
         // Broken JSON: Jackson's words, then where.
         json("{", "(line 1, column 2)"),
         json("{\"schemaVersion\":2,", "(line 1, column 20)"),
-        json("{\"schemaVersion\":2,\"config\":$C,\"layers\":[]} trailing", "(line 1, column"),
-        json("{\"schemaVersion\":2,\"config\":$C,\"layers\":[]}{}", "(line 1, column"),
-        json("{\"schemaVersion\":2,\"config\":$C,\"layers\":[]}\n\n]", "(line 3, column 1)"),
-        json("{\"schemaVersion\":2,\"config\":$C,\"layers\":[]}\0", "(line 1, column"),
-        json(
+        // Data after the object, which Go's decoder never reads.
+        trailing("{\"schemaVersion\":2,\"config\":$C,\"layers\":[]} trailing", 1, 185),
+        trailing("{\"schemaVersion\":2,\"config\":$C,\"layers\":[]}{}", 1, 184),
+        trailing("{\"schemaVersion\":2,\"config\":$C,\"layers\":[]}\n\n]", 3, 1),
+        trailing("{\"schemaVersion\":2,\"config\":$C,\"layers\":[]}\0", 1, 184),
+        trailing("{\"schemaVersion\":2,\"config\":$C,\"layers\":[]}\n{\"layers\":[$L1]}", 2, 1),
+        // The same key twice, of which Go takes the last.
+        duplicate(
             "{\"schemaVersion\":2,\"schemaVersion\":2,\"config\":$C,\"layers\":[]}",
-            "(line 1, column"),
-        json("{\"schemaVersion\":2,\"config\":$C,\"layers\":[],\"config\":$C}", "(line 1, column"),
-        json(head + "{\"digest\":\"$D3\",\"size\":1,\"size\":2}]}", "(line 1, column"),
+            "schemaVersion"),
+        duplicate("{\"schemaVersion\":2,\"config\":$C,\"layers\":[],\"config\":$C}", "config"),
+        duplicate(head + "{\"digest\":\"$D3\",\"size\":1,\"size\":2}]}", "size"),
+        duplicate("{\"schemaVersion\":2,\"config\":$C,\"layers\":[],\"layers\":[$L1]}", "layers"),
+        duplicate("{\"schemaVersion\":2,\"x\":{\"a\":1,\"a\":2},\"config\":$C,\"layers\":[]}", "a"),
         json(
             "{\"schemaVersion\":2,\"x\":" + deep + ",\"config\":$C,\"layers\":[]}",
             "(line 1, column"),
@@ -461,6 +466,26 @@ class ManifestTest {
             "layers[2].size 9223372036854775807 makes the total size exceed 2^63-1 bytes"));
   }
 
+  private static Arguments trailing(String template, int line, int column) {
+    return arguments(
+        utf8(expand(template)),
+        "invalid manifest: more content after the JSON object (line "
+            + line
+            + ", column "
+            + column
+            + "); Go's decoder, which Ollama uses, stops at the end of the first value; "
+            + ManifestJson.TWO_PARSERS,
+        null);
+  }
+
+  private static Arguments duplicate(String template, String key) {
+    return arguments(
+        utf8(expand(template)),
+        "invalid manifest: the key '" + key + "' appears twice in one object (line 1, column ",
+        "); Go's encoding/json, which Ollama uses, takes the last one; "
+            + ManifestJson.TWO_PARSERS);
+  }
+
   private static Arguments row(String template, String why) {
     return arguments(utf8(expand(template)), "invalid manifest: " + why, null);
   }
@@ -496,14 +521,147 @@ class ManifestTest {
                 Manifest.parse(
                     utf8(expand("{\"schemaVersion\":2,\"config\":$C,\"layers\":[]}\n{}"))))
         .hasMessage(
-            "invalid manifest: not valid JSON: more content after the object (line 2, column 2)");
+            "invalid manifest: more content after the JSON object (line 2, column 1); Go's"
+                + " decoder, which Ollama uses, stops at the end of the first value; refused so"
+                + " that two JSON parsers cannot read different values from one file");
     assertThatThrownBy(
             () ->
                 Manifest.parse(
                     utf8(
                         expand("{\"schemaVersion\":2,\"config\":$C,\"config\":$C,\"layers\":[]}"))))
-        .hasMessageStartingWith("invalid manifest: not valid JSON: Duplicate field 'config'")
-        .hasMessageEndingWith("(line 1, column 180)");
+        .hasMessage(
+            "invalid manifest: the key 'config' appears twice in one object (line 1, column 180);"
+                + " Go's encoding/json, which Ollama uses, takes the last one; refused so that two"
+                + " JSON parsers cannot read different values from one file");
+    assertThatThrownBy(
+            () ->
+                Manifest.parse(
+                    utf8(
+                        expand(
+                            "{\"schemaVersion\":2,\"config\":$C,\"layers\":[$L1],\"Layers\":[$L2]}"))))
+        .hasMessage(
+            "invalid manifest: the key 'Layers' at the top level is not 'layers' but Go's"
+                + " encoding/json, which Ollama uses, reads it as 'layers' (it matches keys ignoring"
+                + " case, U+017F as 's' and U+212A as 'k'); refused so that two JSON parsers cannot"
+                + " read different values from one file");
+  }
+
+  /**
+   * Keys Go's encoding/json would read as a known field (case-insensitively, Unicode simple
+   * folding) while we would read the exact key or nothing: with both present, Ollama loads the
+   * other blobs.
+   */
+  static Stream<Arguments> keysGoWouldReadAsKnownOnes() {
+    String ok = "{\"schemaVersion\":2,\"config\":$C,\"layers\":[$L1]";
+    String layer0 =
+        "{\"schemaVersion\":2,\"config\":$C,\"layers\":[{\"digest\":\"$D3\",\"size\":1,";
+    return Stream.of(
+        fold(ok + ",\"Layers\":[$L2]}", "Layers", "at the top level", "layers"),
+        fold(
+            "{\"schemaVersion\":2,\"config\":$C,\"LAYERS\":[$L2]}",
+            "LAYERS",
+            "at the top level",
+            "layers"),
+        fold(ok + ",\"layer\u017f\":[$L2]}", "layer\\u017F", "at the top level", "layers"),
+        fold("{\"Config\":$C," + ok.substring(1) + "}", "Config", "at the top level", "config"),
+        fold(ok + ",\"mediatype\":\"x\"}", "mediatype", "at the top level", "mediaType"),
+        fold(ok + ",\"SchemaVersion\":3}", "SchemaVersion", "at the top level", "schemaVersion"),
+        fold(
+            ok + ",\"\u017fchemaver\u017fion\":3}",
+            "\\u017Fchemaver\\u017Fion",
+            "at the top level",
+            "schemaVersion"),
+        // An escaped key is the key it spells, for Go and for us.
+        fold(ok + ",\"\\u004cayers\":[$L2]}", "Layers", "at the top level", "layers"),
+        fold(
+            "{\"schemaVersion\":2,\"config\":{\"digest\":\"sha256:"
+                + HEX_C
+                + "\",\"Digest\":\"sha256:"
+                + HEX_1
+                + "\",\"size\":3},\"layers\":[]}",
+            "Digest",
+            "in config",
+            "digest"),
+        fold(layer0 + "\"Size\":\"10\"}]}", "Size", "in layers[0]", "size"),
+        fold(layer0 + "\"\u017fize\":10}]}", "\\u017Fize", "in layers[0]", "size"),
+        fold(layer0 + "\"DIGEST\":\"$D3\"}]}", "DIGEST", "in layers[0]", "digest"),
+        fold(layer0 + "\"MediaType\":\"x\"}]}", "MediaType", "in layers[0]", "mediaType"),
+        fold(layer0 + "\"From\":\"x\"}]}", "From", "in layers[0]", "from"),
+        fold(layer0 + "\"nAmE\":\"x\"}]}", "nAmE", "in layers[0]", "name"),
+        fold(
+            "{\"schemaVersion\":2,\"config\":$C,\"layers\":[$L1,$L2,{\"digest\":\"$D3\",\"size\":1,"
+                + "\"Size\":2}]}",
+            "Size",
+            "in layers[2]",
+            "size"));
+  }
+
+  private static Arguments fold(String template, String shown, String where, String field) {
+    return arguments(
+        utf8(expand(template)),
+        "invalid manifest: the key '"
+            + shown
+            + "' "
+            + where
+            + " is not '"
+            + field
+            + "' but Go's encoding/json, which Ollama uses, reads it as '"
+            + field
+            + "' (it matches keys ignoring case, U+017F as 's' and U+212A as 'k'); "
+            + ManifestJson.TWO_PARSERS);
+  }
+
+  @ParameterizedTest(name = "[{index}] {1}")
+  @MethodSource("keysGoWouldReadAsKnownOnes")
+  void rejectsKeysGoWouldReadAsKnownOnes(byte[] bytes, String message) {
+    assertThatThrownBy(() -> Manifest.parse(bytes))
+        .isInstanceOfSatisfying(
+            StoreException.class,
+            e -> assertThat(e.reason()).isEqualTo(StoreException.Reason.MANIFEST_INVALID))
+        .hasMessage(message);
+  }
+
+  /** Keys that only look like known ones: Go ignores them, and so do we. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("keysGoIgnores")
+  void acceptsKeysGoIgnores(String key) throws StoreException {
+    String json =
+        expand(
+            "{\"schemaVersion\":2,\"config\":$C,\"layers\":[{\"digest\":\"$D3\",\"size\":1,\""
+                + key
+                + "\":\"x\"}],\""
+                + key
+                + "\":\"x\"}");
+
+    assertThat(Manifest.parse(utf8(json)).layers()).hasSize(1);
+  }
+
+  static Stream<String> keysGoIgnores() {
+    return Stream.of(
+        "Status", // Layer.Status is json:"-"
+        "sizes",
+        "siz",
+        "d\u0130gest", // dotted capital I: no simple fold to 'i' in Go
+        "d\u0131gest", // dotless small i: likewise
+        "\u212aey", // the Kelvin sign folds to 'k', but no known key has a k
+        "size ",
+        "lay-ers",
+        "filepath"); // Manifest's unexported fields are never decoded
+  }
+
+  @Test
+  void foldsKeysAsGoDoes() {
+    assertThat(ManifestJson.goEqualFold("\u212a", "k")).isTrue();
+    assertThat(ManifestJson.goEqualFold("\u212a", "K")).isTrue();
+    assertThat(ManifestJson.goEqualFold("\u017f", "S")).isTrue();
+    assertThat(ManifestJson.goEqualFold("LaYeRs", "layers")).isTrue();
+    assertThat(ManifestJson.goEqualFold("\u0130", "i")).isFalse();
+    assertThat(ManifestJson.goEqualFold("\u0131", "I")).isFalse();
+    assertThat(ManifestJson.goEqualFold("size", "siz")).isFalse();
+    assertThat(ManifestJson.goEqualFold("siz", "size")).isFalse();
+    assertThat(ManifestJson.goEqualFold("\ud83d\ude00", "ab")).isFalse();
+    assertThat(ManifestJson.goEqualFold("_", "_")).isTrue();
+    assertThat(ManifestJson.goEqualFold("@", "`")).isFalse();
   }
 
   @Test

@@ -55,6 +55,41 @@ class StoreLayoutTest {
     assertThat(layout).hasToString(tmp.toString());
   }
 
+  @Test
+  void fromOllamaModels_trimsBlanksAndQuotesAsOllamaDoes() {
+    assertThat(StoreLayout.fromOllamaModels(" \"" + tmp + "\" ").root()).isEqualTo(tmp);
+    assertThat(StoreLayout.fromOllamaModels("'" + tmp + "'").root()).isEqualTo(tmp);
+    assertThat(StoreLayout.fromOllamaModels(tmp + "\n").root()).isEqualTo(tmp);
+    assertThat(StoreLayout.fromOllamaModels("~/models").root())
+        .isEqualTo(Path.of("~/models").toAbsolutePath());
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> StoreLayout.fromOllamaModels(" \"\" "))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("OLLAMA_MODELS is empty");
+  }
+
+  /** The names on disk are a contract with earlier runs (resume, lock): they must not drift. */
+  @Test
+  void ourFiles() throws StoreException {
+    StoreLayout layout = new StoreLayout(tmp);
+    Digest digest = Digest.parse("sha256:" + HEX);
+    Path work = tmp.resolve(".ollama-airgap");
+
+    assertThat(layout.partialBlob(digest))
+        .isEqualTo(work.resolve("staging/sha256-" + HEX + ".partial"));
+    assertThat(layout.partsState(digest))
+        .isEqualTo(work.resolve("staging/sha256-" + HEX + ".parts.json"));
+    assertThat(layout.stagingTemp("manifest", "1a2b"))
+        .isEqualTo(work.resolve("staging/manifest.1a2b.tmp"));
+    assertThat(layout.lockFile()).isEqualTo(work.resolve("lock"));
+    assertThat(layout.lockTakeover()).isEqualTo(work.resolve("lock.takeover"));
+    assertThat(layout.lockHeartbeatTemp("t")).isEqualTo(work.resolve("lock.t.tmp"));
+    assertThat(layout.lockCandidate("c")).isEqualTo(work.resolve("lock.c.new"));
+    assertThat(layout.writeProbe("p")).isEqualTo(work.resolve("write-probe-p.tmp"));
+    assertThat(layout.inventory()).isEqualTo(work.resolve("inventory.json"));
+    assertThat(layout.inventorySignature()).isEqualTo(work.resolve("inventory.dsse.json"));
+    assertThat(layout.tombstones()).isEqualTo(work.resolve("tombstones.json"));
+  }
+
   /** The verifier runs on a read-only mount: computing a path must never touch the disk. */
   @Test
   void createsNothing() throws StoreException {
@@ -67,6 +102,10 @@ class StoreLayoutTest {
     layout.blobsDir();
     layout.workDir();
     layout.stagingDir();
+    layout.partialBlob(Digest.parse("sha256:" + HEX));
+    layout.lockFile();
+    layout.inventory();
+    layout.tombstones();
 
     assertThat(tmp.resolve("does")).doesNotExist();
     assertThat(tmp).isEmptyDirectory();

@@ -74,18 +74,64 @@ class StoreWriterTest {
 
   @Test
   void prepare_afterAKill_removesTempFilesButKeepsResumeState() throws Exception {
-    StoreWriter writer = new StoreWriter(new StoreLayout(root));
+    StoreLayout layout = new StoreLayout(root);
+    StoreWriter writer = new StoreWriter(layout);
     writer.prepare();
-    Path staging = new StoreLayout(root).stagingDir();
-    Files.writeString(staging.resolve("manifest.1234.tmp"), "half");
-    Files.writeString(staging.resolve("sha256-ab.partial"), "data");
-    Files.writeString(staging.resolve("sha256-ab.parts.json"), "{}");
+    Digest digest = Sha256.of("data".getBytes(StandardCharsets.UTF_8));
+    Files.writeString(writer.tempFile("manifest"), "half");
+    Files.writeString(layout.stagingTemp("manifest", "1234"), "half");
+    Files.writeString(layout.partialBlob(digest), "data");
+    Files.writeString(layout.partsState(digest), "{}");
 
     writer.prepare();
 
-    try (Stream<Path> files = Files.list(staging)) {
-      assertThat(files.map(p -> p.getFileName().toString()))
-          .containsExactlyInAnyOrder("sha256-ab.partial", "sha256-ab.parts.json");
+    try (Stream<Path> files = Files.list(layout.stagingDir())) {
+      assertThat(files)
+          .containsExactlyInAnyOrder(layout.partialBlob(digest), layout.partsState(digest));
     }
+  }
+
+  /** Present means a regular file of the right size: what a download would otherwise replace. */
+  @Test
+  void hasBlob_onlyARegularFileOfTheRightSizeCounts() throws Exception {
+    StoreLayout layout = new StoreLayout(root);
+    StoreWriter writer = new StoreWriter(layout);
+    writer.prepare();
+    byte[] bytes = "weights".getBytes(StandardCharsets.UTF_8);
+    Digest digest = Sha256.of(bytes);
+    Path blob = layout.blob(digest);
+
+    assertThat(writer.hasBlob(digest, bytes.length)).as("missing").isFalse();
+    Files.createDirectory(blob);
+    assertThat(writer.hasBlob(digest, 0)).as("a directory").isFalse();
+    Files.delete(blob);
+    Path elsewhere = Files.write(root.resolve("elsewhere"), bytes);
+    Files.createSymbolicLink(blob, elsewhere);
+    assertThat(writer.hasBlob(digest, bytes.length)).as("a symbolic link").isFalse();
+    Files.delete(blob);
+    Files.write(blob, "short".getBytes(StandardCharsets.UTF_8));
+    assertThat(writer.hasBlob(digest, bytes.length)).as("another size").isFalse();
+    Files.write(blob, bytes);
+    assertThat(writer.hasBlob(digest, bytes.length)).as("right size").isTrue();
+  }
+
+  @Test
+  void probeWrite_leavesOnlyOurEmptyWorkingDirectory() throws Exception {
+    StoreLayout layout = new StoreLayout(root.resolve("store"));
+
+    new StoreWriter(layout).probeWrite();
+
+    assertThat(layout.root()).isDirectoryContaining(p -> p.equals(layout.workDir()));
+    assertThat(layout.workDir()).isEmptyDirectory();
+    assertThat(mode(layout.workDir())).isEqualTo("rwxr-xr-x");
+  }
+
+  @Test
+  void probeWrite_aFileWhereTheWorkingDirectoryGoes_fails() throws Exception {
+    StoreLayout layout = new StoreLayout(root);
+    Files.writeString(layout.workDir(), "not a directory");
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new StoreWriter(layout).probeWrite())
+        .isInstanceOf(java.io.IOException.class);
   }
 }

@@ -98,8 +98,7 @@ class StoreVerifierTest {
             org.assertj.core.groups.Tuple.tuple("acme/phi:mini", true),
             org.assertj.core.groups.Tuple.tuple("llama3:8b", true),
             org.assertj.core.groups.Tuple.tuple("llama3:latest", true));
-    assertThat(report.models().get(1).manifestDigest())
-        .isEqualTo(LLAMA.manifest().digest().toString());
+    assertThat(report.models().get(1).manifestDigest()).isEqualTo(LLAMA.manifest().digest());
   }
 
   @Test
@@ -167,6 +166,33 @@ class StoreVerifierTest {
     Path outside = Files.createDirectories(dir.resolve("elsewhere"));
     VerificationReport report = verify(good().symlinkOutside(weights(PHI), outside));
     assertThat(kinds(report)).containsExactly(FindingKind.BLOB_OUTSIDE_STORE);
+  }
+
+  /**
+   * A blob whose file cannot be resolved (a symbolic link to itself: ELOOP, which stops root too)
+   * is an ERROR for the models using it, never OK by default.
+   */
+  @Test
+  void unreadableBlobIsAnErrorForEveryModelUsingIt() throws Exception {
+    StoreBuilder store = good().deleteBlob(weights(LLAMA));
+    Path blob = store.blob(weights(LLAMA));
+    Files.createSymbolicLink(blob, blob.getFileName());
+
+    VerificationReport report = verify(store);
+
+    assertThat(kinds(report)).containsExactly(FindingKind.BLOB_UNREADABLE);
+    Finding f = report.findings().get(0);
+    assertThat(f.severity()).isEqualTo(Severity.ERROR);
+    assertThat(f.model()).isEqualTo("llama3:8b,llama3:latest");
+    assertThat(f.digest()).isEqualTo(weights(LLAMA).toString());
+    assertThat(f.path()).isEqualTo(blob.toString());
+    assertThat(f.message()).startsWith(blob + ": ").contains("symbolic links");
+    assertThat(f.hint()).isEqualTo("check the file's permissions and the mount");
+    assertThat(report.ok()).isFalse();
+    assertThat(report.models())
+        .filteredOn(ModelResult::ok)
+        .extracting(ModelResult::display)
+        .containsExactly("acme/phi:mini");
   }
 
   @Test

@@ -1,6 +1,7 @@
 package org.ollamaairgap.stager.inventory;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import org.ollamaairgap.common.progress.Outcome;
 
 /**
  * One model of the inventory.
@@ -22,12 +23,10 @@ public record InventoryModel(
     long sizeBytes,
     int blobCount,
     String stagedAt,
-    String outcome,
+    Outcome outcome,
     String reason) {
-  public static final String DONE = "done";
-
   /** Whether production may pin this model: verified in this run and present. */
   public boolean pinnable() {
-    return DONE.equals(outcome) && manifestDigest != null;
+    return outcome == Outcome.DONE && manifestDigest != null;
   }
 }

@@ -11,6 +11,7 @@ import org.ollamaairgap.common.digest.Sha256;
 import org.ollamaairgap.common.model.Manifest;
 import org.ollamaairgap.common.model.ModelName;
 import org.ollamaairgap.common.model.StoreException;
+import org.ollamaairgap.common.progress.Outcome;
 import org.ollamaairgap.common.store.StoreLayout;
 
 /**
@@ -20,7 +21,7 @@ import org.ollamaairgap.common.store.StoreLayout;
 public final class InventoryReader {
 
   /** The run's verdict on one model. */
-  public record Outcome(ModelName name, String outcome, String reason) {}
+  public record Verdict(ModelName name, Outcome outcome, String reason) {}
 
   private final StoreLayout layout;
 
@@ -29,15 +30,15 @@ public final class InventoryReader {
   }
 
   /** Reads every model's manifest as it is now; never throws for a missing or bad manifest. */
-  public Inventory read(List<Outcome> outcomes, Instant generatedAt, String generatedBy) {
+  public Inventory read(List<Verdict> verdicts, Instant generatedAt, String generatedBy) {
     List<InventoryModel> models = new ArrayList<>();
-    for (Outcome outcome : outcomes) {
-      models.add(model(outcome));
+    for (Verdict verdict : verdicts) {
+      models.add(model(verdict));
     }
     return new Inventory(layout.root().toString(), generatedAt.toString(), generatedBy, models);
   }
 
-  private InventoryModel model(Outcome outcome) {
+  private InventoryModel model(Verdict outcome) {
     Path file = layout.manifest(outcome.name());
     String reason = outcome.reason();
     try {
@@ -53,10 +54,8 @@ public final class InventoryReader {
       } catch (StoreException e) {
         reason = join(reason, "the manifest in the store is not valid: " + e.getMessage());
       }
-      String verdict =
-          reason != null && InventoryModel.DONE.equals(outcome.outcome())
-              ? "failed"
-              : outcome.outcome();
+      Outcome verdict =
+          reason != null && outcome.outcome() == Outcome.DONE ? Outcome.FAILED : outcome.outcome();
       return new InventoryModel(
           outcome.name().toString(), digest, size, blobs, stagedAt, verdict, reason);
     } catch (NoSuchFileException e) {
@@ -66,7 +65,7 @@ public final class InventoryReader {
           0,
           0,
           null,
-          InventoryModel.DONE.equals(outcome.outcome()) ? "failed" : outcome.outcome(),
+          outcome.outcome() == Outcome.DONE ? Outcome.FAILED : outcome.outcome(),
           join(reason, "no manifest in the store at " + file));
     } catch (IOException e) {
       return new InventoryModel(
@@ -75,7 +74,7 @@ public final class InventoryReader {
           0,
           0,
           null,
-          "failed",
+          Outcome.FAILED,
           join(reason, "cannot read the manifest " + file + ": " + e));
     }
   }

@@ -1,19 +1,14 @@
 package org.ollamaairgap.stager.lock;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.UUID;
 import org.jboss.logging.Logger;
@@ -41,14 +36,14 @@ public final class LockFile implements StoreLock {
   private static final Duration BUSY_TAKEOVER_PAUSE = Duration.ofMillis(10);
   private static final int MAX_BUSY_TAKEOVERS = 100;
 
-  private final Path dir;
+  private final StoreLayout layout;
   private final Path file;
   private final Path takeover;
   private final Identity me;
   private final Duration staleAfter;
   private final Duration poll;
   private final Clock clock;
-  private final ObjectMapper json = new ObjectMapper();
+  private final LockFileRecords records;
 
   /**
    * @param staleAfter a holder silent this long is presumed dead
@@ -56,9 +51,10 @@ public final class LockFile implements StoreLock {
    */
   public LockFile(
       StoreLayout layout, Identity me, Duration staleAfter, Duration poll, Clock clock) {
-    this.dir = layout.workDir();
-    this.file = dir.resolve("lock");
-    this.takeover = dir.resolve("lock.takeover");
+    this.layout = layout;
+    this.file = layout.lockFile();
+    this.takeover = layout.lockTakeover();
+    this.records = new LockFileRecords(layout, me);
     this.me = me;
     this.staleAfter = staleAfter;
     this.poll = poll;
@@ -83,14 +79,14 @@ public final class LockFile implements StoreLock {
     Instant lastLog = null;
     int busyTakeovers = 0;
     try {
-      Files.createDirectories(dir);
+      Files.createDirectories(layout.workDir());
       while (true) {
         Instant now = clock.instant();
-        if (create(record(token, now, now))) {
+        if (records.create(records.record(token, now, now))) {
           LOG.infof("took the store lock %s as %s", file, me.describe());
           return new FileHeld(token, now);
         }
-        Seen seen = read();
+        LockFileRecords.Seen seen = records.read();
         if (seen == null) {
           continue; // released between our create and read: try again at once
         }
@@ -131,7 +127,7 @@ public final class LockFile implements StoreLock {
     }
   }
 
-  private LockHeldException held(Seen seen, Duration wait) {
+  private LockHeldException held(LockFileRecords.Seen seen, Duration wait) {
     return new LockHeldException(
         seen.holder(),
         "another stager is writing this store: "
@@ -147,7 +143,7 @@ public final class LockFile implements StoreLock {
             + " after its last heartbeat (--lock-stale-after) and the next run takes it over.");
   }
 
-  private String age(Seen seen, Instant now) {
+  private String age(LockFileRecords.Seen seen, Instant now) {
     return Duration.between(seen.heartbeat(), now).withNanos(0).toString();
   }
 
@@ -160,7 +156,7 @@ public final class LockFile implements StoreLock {
     }
   }
 
-  private boolean stale(Seen seen, Watch watch, Instant now) {
+  private boolean stale(LockFileRecords.Seen seen, Watch watch, Instant now) {
     boolean old = seen.heartbeat().plus(staleAfter).isBefore(now);
     boolean unchanged = watch.since != null && watch.since.plus(staleAfter).isBefore(now);
     return old || unchanged;
@@ -171,7 +167,7 @@ public final class LockFile implements StoreLock {
    * the stale lock is gone (ours or someone's new one may now be there), false when another waiter
    * is taking over right now.
    */
-  private boolean takeOver(Seen seen) throws IOException {
+  private boolean takeOver(LockFileRecords.Seen seen) throws IOException {
     try {
       Files.write(
           takeover,
@@ -183,7 +179,7 @@ public final class LockFile implements StoreLock {
       return false;
     }
     try {
-      Seen again = read();
+      LockFileRecords.Seen again = records.read();
       if (again == null || !Arrays.equals(again.raw(), seen.raw())) {
         return again == null; // changed meanwhile: renewed or already replaced
       }
@@ -210,93 +206,12 @@ public final class LockFile implements StoreLock {
     }
   }
 
-  /**
-   * Creates the lock file exclusively, with its whole content at once; false when it exists. The
-   * record is written to a private temp file first and then hard-linked into place: {@code link} is
-   * atomic and fails if the name exists, also on NFS, so no waiter ever reads a lock file that is
-   * still being written. Filesystems without hard links fall back to an exclusive create.
-   */
-  private boolean create(byte[] content) throws IOException {
-    Path temp = file.resolveSibling(file.getFileName() + "." + UUID.randomUUID() + ".new");
-    try {
-      writeSynced(temp, content, StandardOpenOption.CREATE_NEW);
-      try {
-        Files.createLink(file, temp);
-        return true;
-      } catch (UnsupportedOperationException e) {
-        return createDirectly(content);
-      }
-    } catch (FileAlreadyExistsException e) {
-      return false;
-    } finally {
-      Files.deleteIfExists(temp);
-    }
-  }
-
-  private boolean createDirectly(byte[] content) throws IOException {
-    try {
-      writeSynced(file, content, StandardOpenOption.CREATE_NEW);
-      return true;
-    } catch (FileAlreadyExistsException e) {
-      return false;
-    }
-  }
-
-  private static void writeSynced(Path path, byte[] content, StandardOpenOption create)
-      throws IOException {
-    try (FileChannel channel = FileChannel.open(path, create, StandardOpenOption.WRITE)) {
-      ByteBuffer buffer = ByteBuffer.wrap(content);
-      while (buffer.hasRemaining()) {
-        channel.write(buffer);
-      }
-      channel.force(true);
-    }
-  }
-
-  private byte[] record(String token, Instant acquired, Instant heartbeat) throws IOException {
-    return json.writeValueAsBytes(
-        new LockRecord(
-            me.owner(), me.host(), me.pid(), token, acquired.toString(), heartbeat.toString()));
-  }
-
-  /**
-   * The lock file as it is now, or null when there is none. A file that is empty or not our JSON
-   * (being written this instant, or damaged) counts with its modification time as heartbeat.
-   */
-  private Seen read() throws IOException {
-    byte[] raw;
-    Instant modified;
-    try {
-      raw = Files.readAllBytes(file);
-      modified = Files.getLastModifiedTime(file).toInstant();
-    } catch (NoSuchFileException e) {
-      return null;
-    }
-    try {
-      LockRecord record = json.readValue(raw, LockRecord.class);
-      return new Seen(raw, record, Instant.parse(record.heartbeat()));
-    } catch (IOException | DateTimeParseException | NullPointerException e) {
-      return new Seen(raw, null, modified);
-    }
-  }
-
-  /** One reading of the lock file. */
-  private record Seen(byte[] raw, LockRecord record, Instant heartbeat) {
-    String holder() {
-      return record == null ? "an unreadable lock file" : record.describe();
-    }
-
-    String token() {
-      return record == null ? null : record.token();
-    }
-  }
-
   /** Since when the waiter has seen the same lock content, on its own clock. */
   private static final class Watch {
     byte[] raw;
     Instant since;
 
-    void observe(Seen seen, Instant now) {
+    void observe(LockFileRecords.Seen seen, Instant now) {
       if (raw == null || !Arrays.equals(raw, seen.raw())) {
         raw = seen.raw();
         since = now;
@@ -323,7 +238,7 @@ public final class LockFile implements StoreLock {
     @Override
     void renew() {
       try {
-        Seen seen = read();
+        LockFileRecords.Seen seen = records.read();
         if (seen == null || !token.equals(seen.token())) {
           String why =
               seen == null
@@ -332,9 +247,7 @@ public final class LockFile implements StoreLock {
           lose(why + " (our heartbeat was presumably late by more than " + staleAfter + ")");
           return;
         }
-        Path temp = dir.resolve("lock." + token + ".tmp");
-        Files.write(temp, record(token, acquired, clock.instant()));
-        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        records.replace(token, records.record(token, acquired, clock.instant()));
       } catch (IOException | RuntimeException e) {
         // NFS may be briefly away; the lock only goes stale after staleAfter, so keep trying.
         LOG.warnf("could not renew the store lock %s: %s", file, e);
@@ -344,12 +257,12 @@ public final class LockFile implements StoreLock {
     @Override
     void release() {
       try {
-        Seen seen = read();
+        LockFileRecords.Seen seen = records.read();
         if (seen != null && token.equals(seen.token())) {
           Files.delete(file);
           LOG.infof("released the store lock %s", file);
         }
-        Files.deleteIfExists(dir.resolve("lock." + token + ".tmp"));
+        records.clean(token);
       } catch (IOException e) {
         LOG.warnf(
             "could not remove the store lock %s (%s); the next run takes it over once it is stale",

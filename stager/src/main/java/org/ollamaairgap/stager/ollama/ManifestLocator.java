@@ -1,14 +1,19 @@
 package org.ollamaairgap.stager.ollama;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.ollamaairgap.common.model.Manifest;
 import org.ollamaairgap.common.model.ModelName;
+import org.ollamaairgap.common.model.StoreException;
 import org.ollamaairgap.common.store.StoreLayout;
+import org.ollamaairgap.stager.driver.StageException;
+import org.ollamaairgap.stager.driver.StageException.Reason;
 
 /**
  * Finds the manifest Ollama wrote for a name. Ollama's {@code getExistingName} reuses the spelling
@@ -56,5 +61,52 @@ final class ManifestLocator {
     }
     found.sort(null);
     return found;
+  }
+
+  /**
+   * The manifest Ollama wrote for {@code model} after its pull reported success, as found in the
+   * store (in any letter case) and parsed strictly.
+   */
+  static Manifest read(StoreLayout layout, ModelName model, URI server) throws StageException {
+    Path path;
+    byte[] bytes;
+    try {
+      Optional<Path> found = find(layout, model);
+      if (found.isEmpty()) {
+        throw new StageException(
+            Reason.OLLAMA_UNAVAILABLE,
+            "Ollama reported success for "
+                + model.displayShortest()
+                + " but there is no manifest at "
+                + layout.manifest(model)
+                + " (in any letter case): the Ollama server at "
+                + server
+                + " stores models somewhere else than "
+                + layout.root()
+                + "; give it the same OLLAMA_MODELS as --models-dir");
+      }
+      path = found.get();
+      bytes = Files.readAllBytes(path);
+    } catch (IOException e) {
+      throw new StageException(
+          Reason.NOT_WRITABLE,
+          "cannot read the manifest of " + model.displayShortest() + ": " + e,
+          e);
+    }
+    Manifest manifest;
+    try {
+      manifest = Manifest.parse(bytes);
+    } catch (StoreException e) {
+      throw new StageException(
+          Reason.MANIFEST_INVALID,
+          "the manifest Ollama wrote for "
+              + model.displayShortest()
+              + " at "
+              + path
+              + " is invalid: "
+              + e.getMessage(),
+          e);
+    }
+    return manifest;
   }
 }

@@ -32,7 +32,7 @@ public class OllamaDriverProvider implements DriverProvider {
 
   @Override
   public Driver open(StagerConfig config, StoreLayout layout) {
-    return new OllamaDriver(options(config, layout.root()));
+    return new OllamaDriver(layout, options(config, layout.root()));
   }
 
   static OllamaOptions options(StagerConfig config, java.nio.file.Path modelsDir) {

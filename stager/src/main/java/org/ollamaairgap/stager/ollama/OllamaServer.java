@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.ollamaairgap.common.store.StoreLayout;
+import org.ollamaairgap.common.store.StoreWriter;
 import org.ollamaairgap.stager.driver.StageException;
 import org.ollamaairgap.stager.driver.StageException.Reason;
 
@@ -46,9 +47,9 @@ final class OllamaServer implements AutoCloseable {
   }
 
   /** Checks the environment, then starts {@code <binary> serve}; it is not ready yet. */
-  static OllamaServer start(OllamaOptions options) throws StageException {
+  static OllamaServer start(StoreLayout layout, OllamaOptions options) throws StageException {
     Path binary = findBinary(options.binary(), System.getenv("PATH"));
-    checkStore(options.modelsDir());
+    checkStore(layout);
     Path home = options.home() != null ? options.home() : homeFromEnv();
     checkHome(home);
     int port = freePort();
@@ -56,7 +57,7 @@ final class OllamaServer implements AutoCloseable {
     ProcessBuilder builder = new ProcessBuilder(binary.toString(), "serve");
     Map<String, String> env = builder.environment();
     env.putAll(options.serverEnv());
-    env.put("OLLAMA_MODELS", options.modelsDir().toAbsolutePath().toString());
+    env.put("OLLAMA_MODELS", layout.root().toString());
     env.put("OLLAMA_HOST", hostPort);
     env.put("OLLAMA_NOPRUNE", options.noprune() ? "1" : "false");
     env.put("HOME", home.toString());
@@ -77,7 +78,7 @@ final class OllamaServer implements AutoCloseable {
         binary,
         String.valueOf(process.pid()),
         hostPort,
-        options.modelsDir(),
+        layout.root(),
         options.noprune());
     return new OllamaServer(
         process, URI.create("http://" + hostPort), options.serverOutput(), options.stopTimeout());
@@ -132,12 +133,9 @@ final class OllamaServer implements AutoCloseable {
   }
 
   /** The child runs as this user, so what this process cannot write, Ollama cannot either. */
-  private static void checkStore(Path modelsDir) throws StageException {
-    StoreLayout layout = new StoreLayout(modelsDir);
+  private static void checkStore(StoreLayout layout) throws StageException {
     try {
-      Files.createDirectories(layout.workDir());
-      Path probe = Files.createTempFile(layout.workDir(), "write-probe-", ".tmp");
-      Files.delete(probe);
+      new StoreWriter(layout).probeWrite();
     } catch (IOException e) {
       throw new StageException(
           Reason.NOT_WRITABLE,

@@ -6,6 +6,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.DoubleSupplier;
 
 /**
  * Delays between attempts: exponential from the base with +-50% jitter (so parallel parts do not
@@ -14,10 +15,19 @@ import java.util.concurrent.ThreadLocalRandom;
 final class Backoff {
   private final Duration base;
   private final Duration max;
+  private final DoubleSupplier random;
 
   Backoff(Duration base, Duration max) {
+    this(base, max, () -> ThreadLocalRandom.current().nextDouble());
+  }
+
+  /**
+   * @param random a uniform value in [0, 1) per call, for the jitter
+   */
+  Backoff(Duration base, Duration max, DoubleSupplier random) {
     this.base = base;
     this.max = max;
+    this.random = random;
   }
 
   /** The wait before attempt {@code attempt + 1}, where {@code attempt >= 1} failed. */
@@ -25,7 +35,7 @@ final class Backoff {
     long baseMs = base.toMillis();
     long exp = baseMs << Math.min(attempt - 1, 20);
     long capped = Math.min(exp, max.toMillis());
-    double jitter = 0.5 + ThreadLocalRandom.current().nextDouble();
+    double jitter = 0.5 + random.getAsDouble();
     long ms = Math.min(max.toMillis(), (long) (capped * jitter));
     if (retryAfter != null) {
       ms = Math.max(ms, Math.min(retryAfter.toMillis(), max.toMillis()));

@@ -20,12 +20,11 @@ public final class ModelList {
     Map<String, ModelName> models = new LinkedHashMap<>();
     List<String> problems = new ArrayList<>();
     for (String raw : names) {
-      String text = raw.strip();
-      if (text.isEmpty()) {
+      if (ModelName.trimSpace(raw).isEmpty()) {
         continue;
       }
       try {
-        ModelName name = ModelName.parse(text);
+        ModelName name = ModelName.parse(raw);
         models.putIfAbsent(name.key(), name);
       } catch (StoreException e) {
         problems.add(e.getMessage());

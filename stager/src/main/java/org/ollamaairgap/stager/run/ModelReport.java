@@ -1,5 +1,7 @@
 package org.ollamaairgap.stager.run;
 
+import org.ollamaairgap.common.progress.Outcome;
+
 /**
  * One model in the JSON summary.
  *
@@ -21,12 +23,8 @@ public record ModelReport(
     String manifestDigest,
     long sizeBytes,
     int blobCount,
-    String outcome,
+    Outcome outcome,
     String reason,
     double durationSeconds,
     long bytesTransferred,
-    long retries) {
-  public static final String DONE = "done";
-  public static final String FAILED = "failed";
-  public static final String SKIPPED = "skipped";
-}
+    long retries) {}

@@ -11,22 +11,26 @@ import org.ollamaairgap.common.model.Digest;
 import org.ollamaairgap.common.model.Manifest;
 import org.ollamaairgap.common.model.ModelName;
 import org.ollamaairgap.common.store.StoreLayout;
+import org.ollamaairgap.common.store.StoreWriter;
 import org.ollamaairgap.stager.driver.StageException;
 import org.ollamaairgap.stager.progress.ProgressLog;
 
 /**
  * Before any download: do the blobs that are not yet in the store fit in the space left? A blob
- * shared by two models counts once; blobs already present count zero.
+ * shared by two models counts once; blobs already present ({@link StoreWriter#hasBlob}, the rule
+ * the download uses) count zero, and a file of the wrong size counts in full, as it is fetched
+ * again.
  */
 final class SpaceCheck {
   private SpaceCheck() {}
 
   /** The bytes still missing for these manifests. */
   static long missing(StoreLayout layout, Map<ModelName, Manifest> manifests) {
+    StoreWriter store = new StoreWriter(layout);
     Map<Digest, Long> needed = new LinkedHashMap<>();
     for (Manifest manifest : manifests.values()) {
       for (Descriptor blob : manifest.blobs().values()) {
-        if (!Files.exists(layout.blob(blob.digest()))) {
+        if (!store.hasBlob(blob)) {
           needed.put(blob.digest(), blob.size());
         }
       }

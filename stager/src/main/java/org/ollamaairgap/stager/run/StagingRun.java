@@ -14,15 +14,18 @@ import org.ollamaairgap.common.model.Descriptor;
 import org.ollamaairgap.common.model.Manifest;
 import org.ollamaairgap.common.model.ModelName;
 import org.ollamaairgap.common.progress.ModelState;
+import org.ollamaairgap.common.progress.Outcome;
 import org.ollamaairgap.common.progress.PullListener;
 import org.ollamaairgap.common.store.StoreLayout;
 import org.ollamaairgap.common.verify.BlobCheck;
 import org.ollamaairgap.common.verify.BlobChecker;
 import org.ollamaairgap.stager.driver.Driver;
 import org.ollamaairgap.stager.driver.StageException;
+import org.ollamaairgap.stager.inventory.InventoryReader;
 import org.ollamaairgap.stager.lock.LockException;
 import org.ollamaairgap.stager.lock.LockHeldException;
 import org.ollamaairgap.stager.lock.StoreLock;
+import org.ollamaairgap.stager.progress.BlobsOnce;
 import org.ollamaairgap.stager.progress.FanOut;
 import org.ollamaairgap.stager.progress.ModelProgress;
 import org.ollamaairgap.stager.progress.ProgressLog;
@@ -57,7 +60,7 @@ public final class StagingRun {
   public StagingRun(StoreLayout layout, ProgressTracker tracker, PullListener others) {
     this.layout = layout;
     this.tracker = tracker;
-    this.listener = new FanOut(List.of(tracker, others));
+    this.listener = new BlobsOnce(new FanOut(List.of(tracker, others)));
     this.clock = tracker.clock();
   }
 
@@ -79,7 +82,7 @@ public final class StagingRun {
       models = ModelList.parse(names);
     } catch (UsageException e) {
       LOG.error(e.getMessage());
-      return new RunResult(RunResult.USAGE, e.getMessage(), List.of());
+      return RunResult.none(RunResult.USAGE, e.getMessage());
     }
     Map<ModelName, Entry> entries = new LinkedHashMap<>();
     for (ModelName model : models) {
@@ -203,7 +206,7 @@ public final class StagingRun {
         fail(entry, problem);
         return;
       }
-      entry.outcome = ModelReport.DONE;
+      entry.outcome = Outcome.DONE;
       entry.finished = clock.instant();
       listener.state(model, ModelState.DONE);
       LOG.infof(
@@ -251,7 +254,7 @@ public final class StagingRun {
   }
 
   private void fail(Entry entry, String reason) {
-    entry.outcome = ModelReport.FAILED;
+    entry.outcome = Outcome.FAILED;
     entry.reason = reason;
     entry.finished = clock.instant();
     listener.state(entry.name, ModelState.FAILED);
@@ -260,29 +263,32 @@ public final class StagingRun {
 
   private RunResult finish(Map<ModelName, Entry> entries, int stopCode, String stopReason) {
     List<ModelReport> reports = new ArrayList<>();
+    List<InventoryReader.Verdict> verdicts = new ArrayList<>();
     int failed = 0;
     String firstFailure = null;
     for (Entry entry : entries.values()) {
       if (entry.outcome == null) {
-        entry.outcome = ModelReport.SKIPPED;
+        entry.outcome = Outcome.SKIPPED;
         entry.reason = "not staged: the run stopped first (" + stopReason + ")";
       }
-      if (entry.outcome.equals(ModelReport.FAILED)) {
+      if (entry.outcome == Outcome.FAILED) {
         failed++;
         if (firstFailure == null) {
           firstFailure = entry.name.displayShortest() + ": " + entry.reason;
         }
       }
       reports.add(report(entry));
+      verdicts.add(new InventoryReader.Verdict(entry.name, entry.outcome, entry.reason));
     }
     if (stopCode >= 0) {
-      return new RunResult(stopCode, stopReason, reports);
+      return new RunResult(stopCode, stopReason, reports, verdicts);
     }
     if (failed > 0) {
       return new RunResult(
           RunResult.MODEL_FAILED,
           failed + " of " + entries.size() + " models failed; first: " + firstFailure,
-          reports);
+          reports,
+          verdicts);
     }
     long bytes = reports.stream().mapToLong(ModelReport::sizeBytes).sum();
     return new RunResult(
@@ -294,7 +300,8 @@ public final class StagingRun {
             + " ("
             + ProgressLog.bytes(bytes)
             + ")",
-        reports);
+        reports,
+        verdicts);
   }
 
   private ModelReport report(Entry entry) {
@@ -322,7 +329,7 @@ public final class StagingRun {
     final ModelName name;
     Optional<Manifest> resolved = Optional.empty();
     Manifest manifest;
-    String outcome;
+    Outcome outcome;
     String reason;
     Instant started;
     Instant finished;

@@ -6,12 +6,12 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.ollamaairgap.common.store.StoreLayout;
+import org.ollamaairgap.common.store.StoreWriter;
 import org.ollamaairgap.stager.driver.StageException;
 
 /**
- * Proves the store is a directory we can write to, by writing: {@code FileStore.isReadOnly()} says
- * false on a read-only bind mount, and root ignores permission bits, so only a real write tells.
- * Creates our working directory and nothing under {@code manifests/} or {@code blobs/}.
+ * Proves the store is a directory we can write to, by writing ({@link StoreWriter#probeWrite()}),
+ * and says what to do when it is not.
  */
 final class TargetCheck {
   private TargetCheck() {}
@@ -25,11 +25,8 @@ final class TargetCheck {
               + root
               + " is not a directory; point --models-dir / OLLAMA_MODELS at the store");
     }
-    Path probe = null;
     try {
-      Files.createDirectories(layout.workDir());
-      probe = Files.createTempFile(layout.workDir(), "write-check-", ".tmp");
-      Files.write(probe, new byte[] {1});
+      new StoreWriter(layout).probeWrite();
     } catch (IOException e) {
       throw new StageException(
           StageException.Reason.NOT_WRITABLE,
@@ -42,14 +39,6 @@ final class TargetCheck {
               + uid()
               + ") may write there.",
           e);
-    } finally {
-      if (probe != null) {
-        try {
-          Files.deleteIfExists(probe);
-        } catch (IOException e) {
-          // A probe we cannot delete is harmless: it lives in our own directory.
-        }
-      }
     }
   }
 

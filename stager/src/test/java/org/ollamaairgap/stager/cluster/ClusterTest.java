@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.ollamaairgap.common.progress.Outcome;
 import org.ollamaairgap.common.store.StoreLayout;
 import org.ollamaairgap.stager.inventory.Inventory;
 import org.ollamaairgap.stager.inventory.InventoryModel;
@@ -48,13 +49,13 @@ class ClusterTest {
                 + " for "
                 + store
                 + " and lock file "
-                + store.resolve(".ollama-airgap/lock"));
+                + new StoreLayout(store).lockFile());
     try (StoreLock.Held held = lock.acquire(Duration.ZERO)) {
       assertThat(lease(layout).getSpec().getHolderIdentity()).isEqualTo("stager-pod-1");
-      assertThat(store.resolve(".ollama-airgap/lock")).exists();
+      assertThat(new StoreLayout(store).lockFile()).exists();
     }
     assertThat(lease(layout).getSpec().getHolderIdentity()).isNull();
-    assertThat(store.resolve(".ollama-airgap/lock")).doesNotExist();
+    assertThat(new StoreLayout(store).lockFile()).doesNotExist();
   }
 
   @Test
@@ -74,7 +75,7 @@ class ClusterTest {
                         10,
                         2,
                         "2026-11-29T04:00:00Z",
-                        "done",
+                        Outcome.DONE,
                         null))));
     ConfigMap map =
         server.getClient().configMaps().inNamespace(NS).withName("ollama-airgap-inventory").get();
@@ -96,7 +97,7 @@ class ClusterTest {
     assertThat(lock).isInstanceOf(LockFile.class);
     assertThat(cluster.inventory(ClusterContext.disabled(), SETTINGS)).isEmpty();
     lock.acquire(Duration.ZERO).close();
-    assertThat(Files.list(store.resolve(".ollama-airgap"))).isEmpty();
+    assertThat(Files.list(new StoreLayout(store).workDir())).isEmpty();
   }
 
   private Lease lease(StoreLayout layout) {

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.ollamaairgap.common.progress.Outcome;
 import org.ollamaairgap.stager.inventory.Inventory;
 import org.ollamaairgap.stager.inventory.InventoryModel;
 import org.ollamaairgap.stager.testing.MockApi;
@@ -46,7 +47,7 @@ class InventoryPublisherTest {
                 2019393189L,
                 5,
                 "2026-11-29T04:59:00Z",
-                "done",
+                Outcome.DONE,
                 null),
             new InventoryModel(
                 "registry.ollama.ai/library/nomic-embed-text:latest",
@@ -54,10 +55,16 @@ class InventoryPublisherTest {
                 274302450L,
                 4,
                 "2026-11-29T04:59:30Z",
-                "done",
+                Outcome.DONE,
                 null),
             new InventoryModel(
-                "registry.ollama.ai/library/qwen3:8b", null, 0, 0, null, "failed", "not found"));
+                "registry.ollama.ai/library/qwen3:8b",
+                null,
+                0,
+                0,
+                null,
+                Outcome.FAILED,
+                "not found"));
 
     new InventoryPublisher(api.client(), NS, NAME, json).publish(inventory);
 
@@ -106,7 +113,7 @@ class InventoryPublisherTest {
         .publish(
             inventory(
                 new InventoryModel(
-                    "registry.ollama.ai/library/llama3.2:3b", A, 1, 1, "t", "done", null)));
+                    "registry.ollama.ai/library/llama3.2:3b", A, 1, 1, "t", Outcome.DONE, null)));
 
     ConfigMap map = configMap();
     assertThat(map.getData())

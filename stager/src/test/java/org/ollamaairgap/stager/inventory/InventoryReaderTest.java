@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ollamaairgap.common.digest.Sha256;
 import org.ollamaairgap.common.model.ModelName;
+import org.ollamaairgap.common.progress.Outcome;
 import org.ollamaairgap.common.store.StoreLayout;
 import org.ollamaairgap.testing.SyntheticBlob;
 import org.ollamaairgap.testing.SyntheticModel;
@@ -33,9 +34,9 @@ class InventoryReaderTest {
         new InventoryReader(layout)
             .read(
                 List.of(
-                    new InventoryReader.Outcome(llama.name(), "done", null),
-                    new InventoryReader.Outcome(embed.name(), "failed", "digest mismatch"),
-                    new InventoryReader.Outcome(missing, "failed", "not found")),
+                    new InventoryReader.Verdict(llama.name(), Outcome.DONE, null),
+                    new InventoryReader.Verdict(embed.name(), Outcome.FAILED, "digest mismatch"),
+                    new InventoryReader.Verdict(missing, Outcome.FAILED, "not found")),
                 Instant.parse("2026-11-29T05:00:00Z"),
                 "stager-pod");
 
@@ -56,21 +57,21 @@ class InventoryReaderTest {
                 llamaDigest,
                 llama.manifest().totalSize(),
                 llama.manifest().blobs().size(),
-                "done",
+                Outcome.DONE,
                 null),
             org.assertj.core.groups.Tuple.tuple(
                 "registry.ollama.ai/library/nomic-embed-text:latest",
                 Sha256.of(embed.manifestBytes()).toString(),
                 embed.manifest().totalSize(),
                 2,
-                "failed",
+                Outcome.FAILED,
                 "digest mismatch"),
             org.assertj.core.groups.Tuple.tuple(
                 "registry.ollama.ai/library/qwen3:8b",
                 null,
                 0L,
                 0,
-                "failed",
+                Outcome.FAILED,
                 "not found; no manifest in the store at " + layout.manifest(missing)));
     assertThat(inventory.models().get(0).stagedAt())
         .isEqualTo(Files.getLastModifiedTime(layout.manifest(llama.name())).toInstant().toString());
@@ -84,8 +85,11 @@ class InventoryReaderTest {
     ModelName name = ModelName.parse("llama3.2:1b");
     Inventory inventory =
         new InventoryReader(new StoreLayout(root))
-            .read(List.of(new InventoryReader.Outcome(name, "done", null)), Instant.EPOCH, "me");
-    assertThat(inventory.models().get(0).outcome()).isEqualTo("failed");
+            .read(
+                List.of(new InventoryReader.Verdict(name, Outcome.DONE, null)),
+                Instant.EPOCH,
+                "me");
+    assertThat(inventory.models().get(0).outcome()).isEqualTo(Outcome.FAILED);
     assertThat(inventory.expect()).isEmpty();
   }
 

@@ -12,20 +12,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.ollamaairgap.common.store.StoreLayout;
 import org.ollamaairgap.stager.testing.MockApi;
 
-class LeaseLockTest {
+/** The Lease against the contract, on a mock API server, plus what only a Lease has. */
+class LeaseLockTest extends StoreLockContract {
   private static final String NS = "ollama-staging";
   private static final StoreLayout STORE = new StoreLayout(Path.of("/models"));
   private static final Duration POLL = Duration.ofMillis(20);
@@ -43,6 +37,68 @@ class LeaseLockTest {
 
   private Lease lease() {
     return api.client().leases().inNamespace(NS).withName(LeaseLock.leaseName(STORE)).get();
+  }
+
+  @Override
+  LeaseLock lock(String owner) {
+    return lock(owner, Duration.ofSeconds(30));
+  }
+
+  @Override
+  StoreLock quickLock(String owner) {
+    return lock(owner, Duration.ofMillis(600));
+  }
+
+  @Override
+  void seedDeadHolder(String owner) {
+    seed(owner, Instant.now().minus(Duration.ofHours(1)), 30);
+  }
+
+  @Override
+  Optional<String> storedHolder() {
+    Lease lease = lease();
+    return lease == null
+        ? Optional.empty()
+        : Optional.ofNullable(lease.getSpec().getHolderIdentity());
+  }
+
+  @Override
+  void takeOverBehindItsBack(String owner) {
+    Lease lease = lease();
+    lease.getSpec().setHolderIdentity(owner);
+    api.client().leases().inNamespace(NS).resource(lease).update();
+  }
+
+  @Override
+  String renewalStamp() {
+    return String.valueOf(lease().getSpec().getRenewTime());
+  }
+
+  @Override
+  String holderText(String owner) {
+    return owner;
+  }
+
+  @Override
+  void checkHeldMessage(String message, Duration waited) {
+    assertThat(message)
+        .startsWith(
+            "another stager is writing this store: Lease ollama-staging/"
+                + LeaseLock.leaseName(STORE)
+                + " for /models is held by pod stager-a (renewed PT")
+        .endsWith(
+            " ago); waited "
+                + waited
+                + " (--lock-wait). Let it finish (kubectl -n ollama-staging get pod"
+                + " stager-a); if it died, its Lease stops blocking 30s after its last renewal.");
+  }
+
+  @Override
+  String lostText(String owner) {
+    return "the Lease ollama-staging/"
+        + LeaseLock.leaseName(STORE)
+        + " for /models is now held by "
+        + owner;
   }
 
   @Test
@@ -66,71 +122,19 @@ class LeaseLockTest {
   }
 
   @Test
-  void acquire_heldByAnotherPod_waitsThenFailsNamingIt() throws Exception {
-    try (StoreLock.Held held = lock("stager-a", Duration.ofSeconds(30)).acquire(Duration.ZERO)) {
-      assertThatThrownBy(
-              () -> lock("stager-b", Duration.ofSeconds(30)).acquire(Duration.ofMillis(200)))
-          .isInstanceOfSatisfying(
-              LockHeldException.class, e -> assertThat(e.holder()).isEqualTo("stager-a"))
-          .hasMessageStartingWith(
-              "another stager is writing this store: Lease ollama-staging/"
-                  + LeaseLock.leaseName(STORE)
-                  + " for /models is held by pod stager-a (renewed PT")
-          .hasMessageEndingWith(
-              " ago); waited PT0.2S (--lock-wait). Let it finish (kubectl -n ollama-staging get pod"
-                  + " stager-a); if it died, its Lease stops blocking 30s after its last renewal.");
-      assertThat(lease().getSpec().getHolderIdentity()).isEqualTo("stager-a");
-    }
-  }
-
-  @Test
-  void acquire_expiredLeaseOfADeadPod_isTakenOver() throws Exception {
-    seed("dead-pod", Instant.now().minus(Duration.ofHours(1)), 30);
-    try (StoreLock.Held held = lock("stager-b", Duration.ofSeconds(30)).acquire(Duration.ZERO)) {
+  void acquire_expiredLeaseOfADeadPod_countsATransition() throws Exception {
+    seedDeadHolder("dead-pod");
+    try (StoreLock.Held held = lock("stager-b").acquire(Duration.ZERO)) {
       assertThat(lease().getSpec().getHolderIdentity()).isEqualTo("stager-b");
       assertThat(lease().getSpec().getLeaseTransitions()).isEqualTo(1);
     }
   }
 
+  /** Released, the Lease stays with no holder, so the next stager takes it at once. */
   @Test
-  void close_clearsTheHolder_andTheNextStagerTakesItAtOnce() throws Exception {
-    lock("stager-a", Duration.ofSeconds(30)).acquire(Duration.ZERO).close();
+  void close_clearsTheHolder() throws Exception {
+    lock("stager-a").acquire(Duration.ZERO).close();
     assertThat(lease().getSpec().getHolderIdentity()).isNull();
-    try (StoreLock.Held held = lock("stager-b", Duration.ofSeconds(30)).acquire(Duration.ZERO)) {
-      assertThat(lease().getSpec().getHolderIdentity()).isEqualTo("stager-b");
-    }
-  }
-
-  @Test
-  void held_isRenewedWhileRunning() throws Exception {
-    try (StoreLock.Held held = lock("stager-a", Duration.ofMillis(600)).acquire(Duration.ZERO)) {
-      var acquired = lease().getSpec().getRenewTime();
-      Instant until = Instant.now().plusSeconds(30);
-      while (!lease().getSpec().getRenewTime().isAfter(acquired) && Instant.now().isBefore(until)) {
-        Thread.sleep(20);
-      }
-      assertThat(lease().getSpec().getRenewTime()).isAfter(acquired);
-      assertThat(held.lost()).isEmpty();
-    }
-  }
-
-  @Test
-  void held_takenOverBySomeoneElse_reportsItLost() throws Exception {
-    try (StoreLock.Held held = lock("stager-a", Duration.ofMillis(600)).acquire(Duration.ZERO)) {
-      Lease lease = lease();
-      lease.getSpec().setHolderIdentity("stager-b");
-      api.client().leases().inNamespace(NS).resource(lease).update();
-      Instant until = Instant.now().plusSeconds(30);
-      while (held.lost().isEmpty() && Instant.now().isBefore(until)) {
-        Thread.sleep(20);
-      }
-      assertThat(held.lost())
-          .hasValue(
-              "the Lease ollama-staging/"
-                  + LeaseLock.leaseName(STORE)
-                  + " for /models is now held by stager-b");
-    }
-    assertThat(lease().getSpec().getHolderIdentity()).isEqualTo("stager-b");
   }
 
   @Test
@@ -144,39 +148,6 @@ class LeaseLockTest {
     assertThatThrownBy(() -> api.client().leases().inNamespace(NS).resource(second).update())
         .isInstanceOfSatisfying(
             KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(409));
-  }
-
-  /** All see the same expired Lease; resourceVersion lets exactly one update win. */
-  @Test
-  void acquire_manyPodsOnOneExpiredLease_exactlyOneWins() throws Exception {
-    seed("dead-pod", Instant.now().minus(Duration.ofHours(1)), 30);
-    int pods = 6;
-    CountDownLatch start = new CountDownLatch(1);
-    ExecutorService pool = Executors.newFixedThreadPool(pods);
-    List<Future<StoreLock.Held>> results = new ArrayList<>();
-    for (int i = 0; i < pods; i++) {
-      LeaseLock lock = lock("stager-" + i, Duration.ofSeconds(30));
-      Callable<StoreLock.Held> task =
-          () -> {
-            start.await();
-            return lock.acquire(Duration.ZERO);
-          };
-      results.add(pool.submit(task));
-    }
-    start.countDown();
-    int won = 0;
-    List<String> holders = new ArrayList<>();
-    for (Future<StoreLock.Held> result : results) {
-      try {
-        result.get();
-        won++;
-      } catch (ExecutionException e) {
-        holders.add(((LockHeldException) e.getCause()).holder());
-      }
-    }
-    pool.shutdownNow();
-    assertThat(won).isEqualTo(1);
-    assertThat(holders).hasSize(pods - 1).containsOnly(lease().getSpec().getHolderIdentity());
   }
 
   private void seed(String holder, Instant renewed, int seconds) {

@@ -2,6 +2,8 @@ package org.ollamaairgap.stager.ollama;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.ollamaairgap.stager.testing.StageFailures.assertEnvironmentFailure;
+import static org.ollamaairgap.stager.testing.StageFailures.assertStageFailure;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -29,7 +31,6 @@ import org.ollamaairgap.common.store.StoreLayout;
 import org.ollamaairgap.common.verify.BlobCheck;
 import org.ollamaairgap.common.verify.BlobChecker;
 import org.ollamaairgap.common.verify.BlobStatus;
-import org.ollamaairgap.stager.driver.StageException;
 import org.ollamaairgap.stager.driver.StageException.Reason;
 import org.ollamaairgap.stager.ollama.FakeOllamaServer.Kind;
 import org.ollamaairgap.stager.ollama.FakeOllamaServer.Plan;
@@ -80,7 +81,7 @@ class OllamaDriverTest {
   }
 
   private Manifest stage(OllamaOptions options, String name) throws Exception {
-    driver = new OllamaDriver(options);
+    driver = new OllamaDriver(new StoreLayout(store), options);
     ModelName model = ModelName.parse(name);
     assertThat(driver.resolve(model)).isEmpty();
     return driver.stage(model, Optional.empty(), listener);
@@ -254,18 +255,13 @@ class OllamaDriverTest {
   void stallRetriesRunOutAsStalled() throws Exception {
     fake.plan(NAME, Plan.fail(Kind.STALL, 1), Plan.fail(Kind.STALL, 1));
 
-    assertThatThrownBy(() -> stage(options().stallTimeout(STALL).retries(1).build(), NAME))
-        .isInstanceOfSatisfying(
-            StageException.class,
-            e -> {
-              assertThat(e.reason()).isEqualTo(Reason.STALLED);
-              assertThat(e.getMessage())
-                  .isEqualTo(
-                      "ollama could not pull tiny:1b: no progress for 2 s while pulling blob "
-                          + TINY.layers().get(0).blob().digest().shortHex()
-                          + " (0 of 200000 bytes); cancelled the pull to retry (partial data is"
-                          + " kept) (gave up after 2 attempts)");
-            });
+    assertStageFailure(
+            () -> stage(options().stallTimeout(STALL).retries(1).build(), NAME), Reason.STALLED)
+        .isEqualTo(
+            "ollama could not pull tiny:1b: no progress for 2 s while pulling blob "
+                + TINY.layers().get(0).blob().digest().shortHex()
+                + " (0 of 200000 bytes); cancelled the pull to retry (partial data is"
+                + " kept) (gave up after 2 attempts)");
     awaitDisconnects(2);
   }
 
@@ -337,47 +333,29 @@ class OllamaDriverTest {
   void permanentErrorsFailTheModelAtOnce(String message, Reason reason, String hint) {
     fake.plan(NAME, Plan.error(message, 1));
 
-    assertThatThrownBy(this::stage)
-        .isInstanceOfSatisfying(
-            StageException.class,
-            e -> {
-              assertThat(e.reason()).isEqualTo(reason);
-              assertThat(e.getMessage())
-                  .isEqualTo("ollama could not pull tiny:1b: " + message + " (" + hint + ")");
-            });
+    assertStageFailure(this::stage, reason)
+        .isEqualTo("ollama could not pull tiny:1b: " + message + " (" + hint + ")");
     assertThat(listener.retries).isEmpty();
     assertThat(fake.requests()).hasSize(1);
   }
 
   @Test
   void unknownModelIsNotFound() {
-    assertThatThrownBy(() -> stage(options().build(), "nosuch:latest"))
-        .isInstanceOfSatisfying(
-            StageException.class,
-            e -> {
-              assertThat(e.reason()).isEqualTo(Reason.NOT_FOUND);
-              assertThat(e.getMessage())
-                  .isEqualTo(
-                      "ollama could not pull nosuch:latest: pull model manifest: file does not"
-                          + " exist (the registry has no such model or tag; check the name and"
-                          + " tag)");
-            });
+    assertStageFailure(() -> stage(options().build(), "nosuch:latest"), Reason.NOT_FOUND)
+        .isEqualTo(
+            "ollama could not pull nosuch:latest: pull model manifest: file does not"
+                + " exist (the registry has no such model or tag; check the name and"
+                + " tag)");
   }
 
   @Test
   void errorStatusBeforeTheStreamIsPermanentFor4xx() {
     fake.plan(NAME, Plan.status(400, "invalid model name"));
 
-    assertThatThrownBy(this::stage)
-        .isInstanceOfSatisfying(
-            StageException.class,
-            e -> {
-              assertThat(e.reason()).isEqualTo(Reason.REMOTE_ERROR);
-              assertThat(e.getMessage())
-                  .isEqualTo(
-                      "ollama could not pull tiny:1b: HTTP 400: invalid model name (Ollama"
-                          + " rejected the name)");
-            });
+    assertStageFailure(this::stage, Reason.REMOTE_ERROR)
+        .isEqualTo(
+            "ollama could not pull tiny:1b: HTTP 400: invalid model name (Ollama"
+                + " rejected the name)");
   }
 
   @Test
@@ -395,16 +373,10 @@ class OllamaDriverTest {
     fake.plan(NAME, Plan.error(message, 1), Plan.error(message, 1), Plan.error(message, 1));
     fake.plan(NAME, Plan.error(message, 1));
 
-    assertThatThrownBy(this::stage)
-        .isInstanceOfSatisfying(
-            StageException.class,
-            e -> {
-              assertThat(e.reason()).isEqualTo(Reason.TRANSFER_FAILED);
-              assertThat(e.getMessage())
-                  .isEqualTo(
-                      "ollama could not pull tiny:1b: max retries exceeded: unexpected EOF (gave"
-                          + " up after 4 attempts)");
-            });
+    assertStageFailure(this::stage, Reason.TRANSFER_FAILED)
+        .isEqualTo(
+            "ollama could not pull tiny:1b: max retries exceeded: unexpected EOF (gave"
+                + " up after 4 attempts)");
     assertThat(sleeps)
         .containsExactly(Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(300));
     assertThat(listener.retries).hasSize(3);
@@ -455,21 +427,15 @@ class OllamaDriverTest {
     fake.close();
     fake = FakeOllamaServer.start(elsewhere, Duration.ZERO).add(TINY);
 
-    assertThatThrownBy(this::stage)
-        .isInstanceOfSatisfying(
-            StageException.class,
-            e -> {
-              assertThat(e.reason()).isEqualTo(Reason.OLLAMA_UNAVAILABLE);
-              assertThat(e.getMessage())
-                  .isEqualTo(
-                      "Ollama reported success for tiny:1b but there is no manifest at "
-                          + new StoreLayout(store).manifest(TINY.name())
-                          + " (in any letter case): the Ollama server at "
-                          + fake.uri()
-                          + " stores models somewhere else than "
-                          + new StoreLayout(store).root()
-                          + "; give it the same OLLAMA_MODELS as --models-dir");
-            });
+    assertStageFailure(this::stage, Reason.OLLAMA_UNAVAILABLE)
+        .isEqualTo(
+            "Ollama reported success for tiny:1b but there is no manifest at "
+                + new StoreLayout(store).manifest(TINY.name())
+                + " (in any letter case): the Ollama server at "
+                + fake.uri()
+                + " stores models somewhere else than "
+                + new StoreLayout(store).root()
+                + "; give it the same OLLAMA_MODELS as --models-dir");
   }
 
   @Test
@@ -487,21 +453,16 @@ class OllamaDriverTest {
     fake.close();
     fake = FakeOllamaServer.start(store, Duration.ofHours(1));
 
-    assertThatThrownBy(() -> stage(options().readyTimeout(Duration.ofMillis(500)).build(), NAME))
-        .isInstanceOfSatisfying(
-            StageException.class,
-            e -> {
-              assertThat(e.reason()).isEqualTo(Reason.OLLAMA_UNAVAILABLE);
-              assertThat(e.getMessage())
-                  .startsWith(
-                      "the Ollama server at "
-                          + fake.uri()
-                          + " (OLLAMA_HOST / --ollama-host) did not answer GET / with \"Ollama is"
-                          + " running\" within 500 ms; last answer: no HTTP answer within ")
-                  .endsWith(
-                      " ms (still starting?); check that the server runs and the address is"
-                          + " right");
-            });
+    assertStageFailure(
+            () -> stage(options().readyTimeout(Duration.ofMillis(500)).build(), NAME),
+            Reason.OLLAMA_UNAVAILABLE)
+        .startsWith(
+            "the Ollama server at "
+                + fake.uri()
+                + " (OLLAMA_HOST / --ollama-host) did not answer GET / with \"Ollama is"
+                + " running\" within 500 ms; last answer: no HTTP answer within ")
+        .endsWith(
+            " ms (still starting?); check that the server runs and the address is" + " right");
   }
 
   @Test
@@ -512,21 +473,15 @@ class OllamaDriverTest {
     }
     URI host = URI.create("http://127.0.0.1:" + port);
 
-    assertThatThrownBy(
-            () -> stage(options().host(host).readyTimeout(Duration.ofMillis(300)).build(), NAME))
-        .isInstanceOfSatisfying(
-            StageException.class,
-            e -> {
-              assertThat(e.reason()).isEqualTo(Reason.OLLAMA_UNAVAILABLE);
-              assertThat(e.reason().environment()).isTrue();
-              assertThat(e.getMessage())
-                  .isEqualTo(
-                      "the Ollama server at "
-                          + host
-                          + " (OLLAMA_HOST / --ollama-host) did not answer GET / with \"Ollama is"
-                          + " running\" within 300 ms; last answer: connection refused; check that"
-                          + " the server runs and the address is right");
-            });
+    assertEnvironmentFailure(
+            () -> stage(options().host(host).readyTimeout(Duration.ofMillis(300)).build(), NAME),
+            Reason.OLLAMA_UNAVAILABLE)
+        .isEqualTo(
+            "the Ollama server at "
+                + host
+                + " (OLLAMA_HOST / --ollama-host) did not answer GET / with \"Ollama is"
+                + " running\" within 300 ms; last answer: connection refused; check that"
+                + " the server runs and the address is right");
   }
 
   @Test
@@ -539,21 +494,15 @@ class OllamaDriverTest {
             store, new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 0), Duration.ZERO);
     URI host = URI.create("http://127.0.0.2:" + fake.port());
 
-    assertThatThrownBy(() -> stage(options().host(host).build(), NAME))
-        .isInstanceOfSatisfying(
-            StageException.class,
-            e -> {
-              assertThat(e.reason()).isEqualTo(Reason.OLLAMA_UNAVAILABLE);
-              assertThat(e.getMessage())
-                  .isEqualTo(
-                      "Ollama at "
-                          + host
-                          + " refused the request (HTTP 403): it is bound to loopback and rejects"
-                          + " the Host header '127.0.0.2:"
-                          + fake.port()
-                          + "'; use a loopback address such as 127.0.0.1 in OLLAMA_HOST, or bind"
-                          + " Ollama to 0.0.0.0");
-            });
+    assertStageFailure(() -> stage(options().host(host).build(), NAME), Reason.OLLAMA_UNAVAILABLE)
+        .isEqualTo(
+            "Ollama at "
+                + host
+                + " refused the request (HTTP 403): it is bound to loopback and rejects"
+                + " the Host header '127.0.0.2:"
+                + fake.port()
+                + "'; use a loopback address such as 127.0.0.1 in OLLAMA_HOST, or bind"
+                + " Ollama to 0.0.0.0");
   }
 
   @Test
@@ -576,7 +525,7 @@ class OllamaDriverTest {
                   }
                 })
             .build();
-    driver = new OllamaDriver(options);
+    driver = new OllamaDriver(new StoreLayout(store), options);
     driver.start();
     fake.close(); // Ollama goes away after readiness
 
@@ -602,6 +551,7 @@ class OllamaDriverTest {
   void backoffDoublesUpToItsCap() {
     OllamaDriver d =
         new OllamaDriver(
+            new StoreLayout(store),
             options().backoff(Duration.ofSeconds(2)).maxBackoff(Duration.ofSeconds(60)).build());
     List<Duration> waits = new ArrayList<>();
     for (int i = 0; i < 7; i++) {

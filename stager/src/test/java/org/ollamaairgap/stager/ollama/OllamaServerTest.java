@@ -2,6 +2,8 @@ package org.ollamaairgap.stager.ollama;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.ollamaairgap.stager.testing.StageFailures.assertEnvironmentFailure;
+import static org.ollamaairgap.stager.testing.StageFailures.assertStageFailure;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,6 +22,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ollamaairgap.common.model.Manifest;
+import org.ollamaairgap.common.store.StoreLayout;
 import org.ollamaairgap.stager.driver.StageException;
 import org.ollamaairgap.stager.driver.StageException.Reason;
 import org.ollamaairgap.testing.SyntheticModel;
@@ -72,7 +75,7 @@ class OllamaServerTest {
   @Test
   void startsServeWaitsForHttpReadinessPullsAndStopsOnSigterm() throws Exception {
     env.put("FAKE_OLLAMA_READY_AFTER_MS", "500");
-    driver = new OllamaDriver(options().noprune(true).build());
+    driver = new OllamaDriver(new StoreLayout(store), options().noprune(true).build());
 
     Manifest manifest = driver.stage(TINY.name(), Optional.empty(), new RecordingListener());
 
@@ -94,7 +97,9 @@ class OllamaServerTest {
   @Test
   void childThatIgnoresSigtermIsKilled() throws Exception {
     env.put("FAKE_OLLAMA_IGNORE_TERM", "1");
-    driver = new OllamaDriver(options().stopTimeout(Duration.ofMillis(500)).build());
+    driver =
+        new OllamaDriver(
+            new StoreLayout(store), options().stopTimeout(Duration.ofMillis(500)).build());
     driver.start();
     long pid = driver.serverPid().orElseThrow();
 
@@ -107,19 +112,14 @@ class OllamaServerTest {
   @Test
   void childDyingMidPullStopsTheRunWithItsLastLines() {
     env.put("FAKE_OLLAMA_DIE_AFTER_LINES", "3");
-    driver = new OllamaDriver(options().build());
+    driver = new OllamaDriver(new StoreLayout(store), options().build());
 
-    assertThatThrownBy(() -> driver.stage(TINY.name(), Optional.empty(), new RecordingListener()))
-        .isInstanceOfSatisfying(
-            StageException.class,
-            e -> {
-              assertThat(e.reason()).isEqualTo(Reason.OLLAMA_UNAVAILABLE);
-              assertThat(e.reason().environment()).isTrue();
-              assertThat(e.getMessage())
-                  .matches(
-                      "ollama serve died while pulling tiny:1b: ollama serve \\(pid \\d+\\) exited"
-                          + " with code 42; its last lines: .*fake ollama: crashing as planned");
-            });
+    assertEnvironmentFailure(
+            () -> driver.stage(TINY.name(), Optional.empty(), new RecordingListener()),
+            Reason.OLLAMA_UNAVAILABLE)
+        .matches(
+            "ollama serve died while pulling tiny:1b: ollama serve \\(pid \\d+\\) exited"
+                + " with code 42; its last lines: .*fake ollama: crashing as planned");
   }
 
   @Test
@@ -127,57 +127,41 @@ class OllamaServerTest {
     env.put(
         "FAKE_OLLAMA_EXIT_AT_START",
         "could not create directory mkdir /.ollama: permission denied");
-    driver = new OllamaDriver(options().build());
+    driver = new OllamaDriver(new StoreLayout(store), options().build());
 
-    assertThatThrownBy(driver::start)
-        .isInstanceOfSatisfying(
-            StageException.class,
-            e -> {
-              assertThat(e.reason()).isEqualTo(Reason.OLLAMA_UNAVAILABLE);
-              assertThat(e.getMessage())
-                  .matches(
-                      "ollama serve stopped before it became ready: ollama serve \\(pid \\d+\\)"
-                          + " exited with code 1; its last lines: Error: could not create"
-                          + " directory mkdir /.ollama: permission denied");
-            });
+    assertStageFailure(driver::start, Reason.OLLAMA_UNAVAILABLE)
+        .matches(
+            "ollama serve stopped before it became ready: ollama serve \\(pid \\d+\\)"
+                + " exited with code 1; its last lines: Error: could not create"
+                + " directory mkdir /.ollama: permission denied");
   }
 
   @Test
   void childNeverReadyTimesOut() {
     env.put("FAKE_OLLAMA_READY_AFTER_MS", "3600000");
-    driver = new OllamaDriver(options().readyTimeout(Duration.ofSeconds(3)).build());
+    driver =
+        new OllamaDriver(
+            new StoreLayout(store), options().readyTimeout(Duration.ofSeconds(3)).build());
 
-    assertThatThrownBy(driver::start)
-        .isInstanceOfSatisfying(
-            StageException.class,
-            e -> {
-              assertThat(e.reason()).isEqualTo(Reason.OLLAMA_UNAVAILABLE);
-              assertThat(e.getMessage())
-                  .matches(
-                      "ollama serve \\(pid \\d+\\) on http://127\\.0\\.0\\.1:\\d+ did not answer"
-                          + " GET / with \"Ollama is running\" within 3 s; last answer: .*; raise"
-                          + " --ollama-ready-timeout if start-up is slow \\(it scans the store\\)");
-            });
+    assertStageFailure(driver::start, Reason.OLLAMA_UNAVAILABLE)
+        .matches(
+            "ollama serve \\(pid \\d+\\) on http://127\\.0\\.0\\.1:\\d+ did not answer"
+                + " GET / with \"Ollama is running\" within 3 s; last answer: .*; raise"
+                + " --ollama-ready-timeout if start-up is slow \\(it scans the store\\)");
   }
 
   @Test
   void missingBinaryIsExplained() {
     Path missing = dir.resolve("nowhere/ollama");
-    driver = new OllamaDriver(options().binary(missing).build());
+    driver = new OllamaDriver(new StoreLayout(store), options().binary(missing).build());
 
-    assertThatThrownBy(driver::start)
-        .isInstanceOfSatisfying(
-            StageException.class,
-            e -> {
-              assertThat(e.reason()).isEqualTo(Reason.OLLAMA_UNAVAILABLE);
-              assertThat(e.getMessage())
-                  .isEqualTo(
-                      "the ollama binary "
-                          + missing
-                          + " does not exist (set --ollama-bin / STAGER_OLLAMA_BIN to the ollama"
-                          + " executable, point --ollama-host / OLLAMA_HOST at a running server,"
-                          + " or use --driver registry, which needs no Ollama)");
-            });
+    assertStageFailure(driver::start, Reason.OLLAMA_UNAVAILABLE)
+        .isEqualTo(
+            "the ollama binary "
+                + missing
+                + " does not exist (set --ollama-bin / STAGER_OLLAMA_BIN to the ollama"
+                + " executable, point --ollama-host / OLLAMA_HOST at a running server,"
+                + " or use --driver registry, which needs no Ollama)");
   }
 
   @Test
@@ -202,40 +186,31 @@ class OllamaServerTest {
   @Test
   void unwritableHomeIsExplainedBeforeStarting() throws Exception {
     Path notADir = Files.writeString(dir.resolve("home-is-a-file"), "x");
-    driver = new OllamaDriver(options().home(notADir).build());
+    driver = new OllamaDriver(new StoreLayout(store), options().home(notADir).build());
 
-    assertThatThrownBy(driver::start)
-        .isInstanceOfSatisfying(
-            StageException.class,
-            e -> {
-              assertThat(e.reason()).isEqualTo(Reason.OLLAMA_UNAVAILABLE);
-              assertThat(e.getMessage())
-                  .startsWith(
-                      "ollama serve must create its key "
-                          + notADir.resolve(".ollama/id_ed25519")
-                          + " but HOME="
-                          + notADir
-                          + " is not writable (")
-                  .endsWith(
-                      "); set HOME (or --ollama-home) to a writable directory, in Kubernetes an"
-                          + " emptyDir");
-            });
+    assertStageFailure(driver::start, Reason.OLLAMA_UNAVAILABLE)
+        .startsWith(
+            "ollama serve must create its key "
+                + notADir.resolve(".ollama/id_ed25519")
+                + " but HOME="
+                + notADir
+                + " is not writable (")
+        .endsWith(
+            "); set HOME (or --ollama-home) to a writable directory, in Kubernetes an"
+                + " emptyDir");
     assertThat(output).isEmpty();
   }
 
   @Test
   void unwritableStoreIsExplainedBeforeStarting() throws Exception {
     Path file = Files.writeString(dir.resolve("models-is-a-file"), "x");
-    driver = new OllamaDriver(OllamaOptions.builder(file).binary(binary).serverEnv(env).build());
+    driver =
+        new OllamaDriver(
+            new StoreLayout(file),
+            OllamaOptions.builder(file).binary(binary).serverEnv(env).build());
 
-    assertThatThrownBy(driver::start)
-        .isInstanceOfSatisfying(
-            StageException.class,
-            e -> {
-              assertThat(e.reason()).isEqualTo(Reason.NOT_WRITABLE);
-              assertThat(e.getMessage())
-                  .startsWith("the models directory " + file + " is not writable for ollama serve")
-                  .endsWith("; mount it read-write and give this user write access");
-            });
+    assertStageFailure(driver::start, Reason.NOT_WRITABLE)
+        .startsWith("the models directory " + file + " is not writable for ollama serve")
+        .endsWith("; mount it read-write and give this user write access");
   }
 }

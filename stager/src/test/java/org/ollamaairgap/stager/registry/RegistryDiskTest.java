@@ -1,12 +1,14 @@
 package org.ollamaairgap.stager.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.ollamaairgap.stager.testing.StageFailures.assertEnvironmentFailure;
+import static org.ollamaairgap.stager.testing.StageFailures.assertStageFailure;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -15,7 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.ollamaairgap.common.model.Digest;
 import org.ollamaairgap.common.progress.PullListener;
 import org.ollamaairgap.common.store.StoreLayout;
-import org.ollamaairgap.stager.driver.StageException;
 import org.ollamaairgap.stager.driver.StageException.Reason;
 import org.ollamaairgap.testing.SyntheticModel;
 
@@ -70,19 +71,13 @@ class RegistryDiskTest {
     Digest weights = m.layers().get(0).blob().digest();
 
     try (RegistryDriver d = driver()) {
-      assertThatThrownBy(() -> d.stage(m.name(), d.resolve(m.name()), PullListener.NONE))
-          .isInstanceOfSatisfying(
-              StageException.class,
-              e -> {
-                assertThat(e.reason()).isEqualTo(Reason.NO_SPACE);
-                assertThat(e.reason().environment()).isTrue();
-                assertThat(e.getMessage())
-                    .matches(
-                        "out of space writing "
-                            + new StoreLayout(store).stagingDir().resolve(weights.fileName())
-                            + "\\.partial: the model still needs \\d+ bytes, \\d+ bytes free on "
-                            + ".*; free space on the target or stage fewer models");
-              });
+      assertEnvironmentFailure(
+              () -> d.stage(m.name(), d.resolve(m.name()), PullListener.NONE), Reason.NO_SPACE)
+          .matches(
+              "out of space writing "
+                  + Pattern.quote(new StoreLayout(store).partialBlob(weights).toString())
+                  + ": the model still needs \\d+ bytes, \\d+ bytes free on "
+                  + ".*; free space on the target or stage fewer models");
     }
     assertThat(new StoreLayout(store).blob(weights)).doesNotExist();
     assertThat(new StoreLayout(store).manifest(m.name())).doesNotExist();
@@ -98,18 +93,13 @@ class RegistryDiskTest {
     registry.push(m);
 
     try (RegistryDriver d = driver()) {
-      assertThatThrownBy(() -> d.stage(m.name(), d.resolve(m.name()), PullListener.NONE))
-          .isInstanceOfSatisfying(
-              StageException.class,
-              e -> {
-                assertThat(e.reason()).isEqualTo(Reason.NOT_WRITABLE);
-                assertThat(e.getMessage())
-                    .isEqualTo(
-                        "cannot write "
-                            + store.resolve("blobs")
-                            + " (read-only file system); mount the models directory read-write"
-                            + " and give the stager's user write access to it");
-              });
+      assertStageFailure(
+              () -> d.stage(m.name(), d.resolve(m.name()), PullListener.NONE), Reason.NOT_WRITABLE)
+          .isEqualTo(
+              "cannot write "
+                  + store.resolve("blobs")
+                  + " (read-only file system); mount the models directory read-write"
+                  + " and give the stager's user write access to it");
     }
     try (var files = Files.list(store)) {
       assertThat(files.toList()).isEqualTo(List.of());

@@ -2,6 +2,7 @@ package org.ollamaairgap.stager.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.ollamaairgap.stager.testing.StageFailures.assertStageFailure;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -253,22 +254,16 @@ class RegistryDriverTest {
     Digest weights = m.layers().get(0).blob().digest();
     registry.blobs.put(weights, SyntheticBlob.random(99, 200_000));
 
-    assertThatThrownBy(() -> stage(m, options().build()))
-        .isInstanceOfSatisfying(
-            StageException.class,
-            e -> {
-              assertThat(e.reason()).isEqualTo(Reason.DIGEST_MISMATCH);
-              assertThat(e.getMessage())
-                  .isEqualTo(
-                      "blob "
-                          + weights
-                          + " of "
-                          + m.name()
-                          + ": the 200000 bytes downloaded hash to "
-                          + SyntheticBlob.random(99, 200_000).digest()
-                          + "; the registry or something between served wrong content. The"
-                          + " download was discarded; nothing was stored under the blob's name");
-            });
+    assertStageFailure(() -> stage(m, options().build()), Reason.DIGEST_MISMATCH)
+        .isEqualTo(
+            "blob "
+                + weights
+                + " of "
+                + m.name()
+                + ": the 200000 bytes downloaded hash to "
+                + SyntheticBlob.random(99, 200_000).digest()
+                + "; the registry or something between served wrong content. The"
+                + " download was discarded; nothing was stored under the blob's name");
     assertThat(new StoreLayout(store).blob(weights)).doesNotExist();
     assertThat(new StoreLayout(store).manifest(m.name())).doesNotExist();
     assertThat(stagingLeftovers()).isEmpty();
@@ -278,22 +273,16 @@ class RegistryDriverTest {
   void resolve_unknownModel_notFound() {
     SyntheticModel m = model("library/nope:1", 1, 10);
 
-    assertThatThrownBy(() -> stage(m, options().build()))
-        .isInstanceOfSatisfying(
-            StageException.class,
-            e -> {
-              assertThat(e.reason()).isEqualTo(Reason.NOT_FOUND);
-              assertThat(e.getMessage())
-                  .isEqualTo(
-                      "manifest of "
-                          + m.name()
-                          + " from "
-                          + registry.baseUrl()
-                          + "/v2/library/nope/manifests/1: 404 not found; check the model name"
-                          + " and tag ("
-                          + m.name()
-                          + ")");
-            });
+    assertStageFailure(() -> stage(m, options().build()), Reason.NOT_FOUND)
+        .isEqualTo(
+            "manifest of "
+                + m.name()
+                + " from "
+                + registry.baseUrl()
+                + "/v2/library/nope/manifests/1: 404 not found; check the model name"
+                + " and tag ("
+                + m.name()
+                + ")");
   }
 
   @Test
@@ -301,20 +290,14 @@ class RegistryDriverTest {
     SyntheticModel m = model("library/m:1", 1, 10);
     registry.manifests.put("library/m:1", "<html>hello</html>".getBytes(StandardCharsets.UTF_8));
 
-    assertThatThrownBy(() -> stage(m, options().build()))
-        .isInstanceOfSatisfying(
-            StageException.class,
-            e -> {
-              assertThat(e.reason()).isEqualTo(Reason.MANIFEST_INVALID);
-              assertThat(e.getMessage())
-                  .isEqualTo(
-                      "manifest of "
-                          + m.name()
-                          + " from "
-                          + registry.baseUrl()
-                          + "/v2/library/m/manifests/1: invalid manifest: not a JSON object: it"
-                          + " starts with '<' at offset 0, expected '{'");
-            });
+    assertStageFailure(() -> stage(m, options().build()), Reason.MANIFEST_INVALID)
+        .isEqualTo(
+            "manifest of "
+                + m.name()
+                + " from "
+                + registry.baseUrl()
+                + "/v2/library/m/manifests/1: invalid manifest: not a JSON object: it"
+                + " starts with '<' at offset 0, expected '{'");
     assertThat(store.resolve("manifests")).doesNotExist();
   }
 
@@ -323,16 +306,10 @@ class RegistryDriverTest {
     SyntheticModel m = model("library/m:1", 1, 10);
     registry.manifests.put("library/m:1", new byte[Manifest.MAX_BYTES + 10]);
 
-    assertThatThrownBy(() -> stage(m, options().build()))
-        .isInstanceOfSatisfying(
-            StageException.class,
-            e -> {
-              assertThat(e.reason()).isEqualTo(Reason.MANIFEST_INVALID);
-              assertThat(e.getMessage())
-                  .endsWith(
-                      " is 4194314 bytes or more, more than the 4194304 a manifest may have; the"
-                          + " registry is not serving an Ollama manifest");
-            });
+    assertStageFailure(() -> stage(m, options().build()), Reason.MANIFEST_INVALID)
+        .endsWith(
+            " is 4194314 bytes or more, more than the 4194304 a manifest may have; the"
+                + " registry is not serving an Ollama manifest");
   }
 
   @Test
@@ -350,21 +327,15 @@ class RegistryDriverTest {
           return FakeRegistry.Answer.NORMAL;
         };
 
-    assertThatThrownBy(() -> stage(m, options().parts(1).build()))
-        .isInstanceOfSatisfying(
-            StageException.class,
-            e -> {
-              assertThat(e.reason()).isEqualTo(Reason.TRANSFER_FAILED);
-              assertThat(e.getMessage())
-                  .isEqualTo(
-                      "blob "
-                          + weights
-                          + " of "
-                          + m.name()
-                          + ", part 1 (bytes 65536+65536): HTTP 500: broken; gave up after 4"
-                          + " attempts in a row without progress. A re-run resumes from what is"
-                          + " on disk");
-            });
+    assertStageFailure(() -> stage(m, options().parts(1).build()), Reason.TRANSFER_FAILED)
+        .isEqualTo(
+            "blob "
+                + weights
+                + " of "
+                + m.name()
+                + ", part 1 (bytes 65536+65536): HTTP 500: broken; gave up after 4"
+                + " attempts in a row without progress. A re-run resumes from what is"
+                + " on disk");
     assertThat(new StoreLayout(store).blob(weights)).doesNotExist();
     assertThat(new StoreLayout(store).manifest(m.name())).doesNotExist();
 
@@ -431,11 +402,10 @@ class RegistryDriverTest {
     SyntheticModel m = model("library/m:1", 11, 300_000);
     registry.push(m);
     Digest weights = m.layers().get(0).blob().digest();
-    Path staging = new StoreLayout(store).stagingDir();
-    Files.createDirectories(staging);
-    Files.writeString(
-        staging.resolve(weights.fileName() + ".parts.json"), "{\"version\":1,\"digest\":\"x\"}");
-    Files.write(staging.resolve(weights.fileName() + ".partial"), new byte[300_000]);
+    StoreLayout layout = new StoreLayout(store);
+    Files.createDirectories(layout.stagingDir());
+    Files.writeString(layout.partsState(weights), "{\"version\":1,\"digest\":\"x\"}");
+    Files.write(layout.partialBlob(weights), new byte[300_000]);
 
     stage(m, options().build());
 

@@ -195,7 +195,7 @@ class RegistryRealPartsTest {
             "--max-bandwidth",
             String.valueOf(40L << 20),
             m.name().toString());
-    Path state = new StoreLayout(models).stagingDir().resolve(weights.fileName() + ".parts.json");
+    Path state = new StoreLayout(models).partsState(weights);
 
     Process first = RegistryKillResumeTest.child(args, store.resolve("first.log"));
     while (first.isAlive() && completed(state) < size / 3) {

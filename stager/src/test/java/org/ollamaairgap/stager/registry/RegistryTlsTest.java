@@ -1,7 +1,7 @@
 package org.ollamaairgap.stager.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.ollamaairgap.stager.testing.StageFailures.assertStageFailure;
 
 import java.io.InputStream;
 import java.net.URI;
@@ -115,17 +115,11 @@ class RegistryTlsTest {
 
   @Test
   void privateCa_withoutBundle_failsAtOnceWithAdvice() {
-    assertThatThrownBy(() -> stage(options().build()))
-        .isInstanceOfSatisfying(
-            StageException.class,
-            e -> {
-              assertThat(e.reason()).isEqualTo(Reason.REMOTE_ERROR);
-              assertThat(e.getMessage())
-                  .startsWith("TLS with " + registry.hostPort() + " failed: ")
-                  .endsWith(
-                      "; if the registry, mirror or a TLS-inspecting proxy uses a private CA,"
-                          + " pass its certificate with --ca-bundle");
-            });
+    assertStageFailure(() -> stage(options().build()), Reason.REMOTE_ERROR)
+        .startsWith("TLS with " + registry.hostPort() + " failed: ")
+        .endsWith(
+            "; if the registry, mirror or a TLS-inspecting proxy uses a private CA,"
+                + " pass its certificate with --ca-bundle");
   }
 
   @Test

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.ollamaairgap.common.progress.Outcome;
 import org.ollamaairgap.stager.run.ModelReport;
 import org.ollamaairgap.stager.run.Summary;
 
@@ -37,7 +38,7 @@ class SummaryWriterTest {
                   "sha256:" + "a".repeat(64),
                   1024,
                   5,
-                  "done",
+                  Outcome.DONE,
                   null,
                   1.25,
                   1024,

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.ollamaairgap.common.progress.Outcome;
 import org.ollamaairgap.common.progress.PullListener;
 import org.ollamaairgap.common.store.StoreLayout;
 import org.ollamaairgap.stager.lock.LockHeldException;
@@ -101,7 +102,7 @@ class StagingRunLockTest {
                 + " stager may be writing the store; run again once it has finished.");
     assertThat(result.models())
         .extracting(ModelReport::outcome)
-        .containsExactly(ModelReport.DONE, ModelReport.SKIPPED);
+        .containsExactly(Outcome.DONE, Outcome.SKIPPED);
     assertThat(closed).hasValue(1);
   }
 }

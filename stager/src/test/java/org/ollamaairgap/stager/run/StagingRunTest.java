@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.ollamaairgap.common.model.Descriptor;
 import org.ollamaairgap.common.model.ModelName;
 import org.ollamaairgap.common.progress.ModelState;
+import org.ollamaairgap.common.progress.Outcome;
 import org.ollamaairgap.common.progress.PullListener;
 import org.ollamaairgap.common.store.StoreLayout;
 import org.ollamaairgap.stager.progress.ProgressTracker;
@@ -31,10 +32,41 @@ class StagingRunTest {
   }
 
   private RunResult run(Path root, String... names) {
+    return run(root, PullListener.NONE, names);
+  }
+
+  private RunResult run(Path root, PullListener others, String... names) {
     layout = new StoreLayout(root);
     tracker = new ProgressTracker(new TestClock(Instant.parse("2026-01-01T00:00:00Z")));
-    return new StagingRun(layout, tracker, PullListener.NONE)
+    return new StagingRun(layout, tracker, others)
         .run(List.of(names), () -> new FakeDriver(layout));
+  }
+
+  /**
+   * The run announces what resolving found and what the staged manifest lists, and the driver what
+   * it pulls: a listener still hears of each blob of a model exactly once, as its contract says.
+   */
+  @Test
+  void run_everyBlobIsAnnouncedOncePerModel() throws Exception {
+    List<String> announced = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    PullListener recorder =
+        new PullListener() {
+          @Override
+          public void blob(
+              ModelName model, org.ollamaairgap.common.model.Digest digest, long size) {
+            announced.add(model.displayShortest() + " " + digest);
+          }
+        };
+
+    RunResult result = run(tmp.resolve("models"), recorder, "ok-a:1", "ok-b");
+
+    assertThat(result.exitCode()).isZero();
+    SyntheticModel a = FakeDriver.model(name("ok-a:1"));
+    SyntheticModel b = FakeDriver.model(name("ok-b"));
+    List<String> expected = new java.util.ArrayList<>();
+    a.blobs().keySet().forEach(d -> expected.add("ok-a:1 " + d));
+    b.blobs().keySet().forEach(d -> expected.add("ok-b:latest " + d));
+    assertThat(announced).containsExactlyInAnyOrderElementsOf(expected);
   }
 
   private static ModelName name(String text) throws Exception {
@@ -61,7 +93,7 @@ class StagingRunTest {
                 a.manifest().digest().toString(),
                 a.manifest().totalSize(),
                 5,
-                "done",
+                Outcome.DONE,
                 null,
                 0.0,
                 a.manifest().totalSize(),
@@ -113,12 +145,12 @@ class StagingRunTest {
 
     assertThat(result.exitCode()).isEqualTo(1);
     ModelReport broken = result.models().get(0);
-    assertThat(broken.outcome()).isEqualTo("failed");
+    assertThat(broken.outcome()).isEqualTo(Outcome.FAILED);
     assertThat(broken.reason())
         .isEqualTo("max retries exceeded: connection reset by the fake after 65536 bytes");
     assertThat(broken.manifestDigest()).isNull();
     assertThat(layout.manifest(name("ok-broken:1"))).doesNotExist();
-    assertThat(result.models().get(1).outcome()).isEqualTo("done");
+    assertThat(result.models().get(1).outcome()).isEqualTo(Outcome.DONE);
     assertThat(layout.manifest(name("ok-b:1"))).exists();
     assertThat(result.reason())
         .isEqualTo(
@@ -131,7 +163,9 @@ class StagingRunTest {
     RunResult result = run("ok-a:1", "ok-missing:1");
 
     assertThat(result.exitCode()).isEqualTo(1);
-    assertThat(result.models()).extracting(ModelReport::outcome).containsExactly("done", "failed");
+    assertThat(result.models())
+        .extracting(ModelReport::outcome)
+        .containsExactly(Outcome.DONE, Outcome.FAILED);
     assertThat(result.models().get(1).reason())
         .isEqualTo("pull model manifest: file does not exist (ok-missing:1)");
   }
@@ -148,7 +182,7 @@ class StagingRunTest {
 
     assertThat(result.exitCode()).isEqualTo(1);
     ModelReport report = result.models().get(0);
-    assertThat(report.outcome()).isEqualTo("failed");
+    assertThat(report.outcome()).isEqualTo(Outcome.FAILED);
     assertThat(report.reason())
         .startsWith("verification failed for 1 of 5 blobs: " + blob + " has SHA-256 sha256:")
         .endsWith(
@@ -190,7 +224,7 @@ class StagingRunTest {
             "the models directory "
                 + file
                 + " is not a directory; point --models-dir / OLLAMA_MODELS at the store");
-    assertThat(result.models().get(0).outcome()).isEqualTo("skipped");
+    assertThat(result.models().get(0).outcome()).isEqualTo(Outcome.SKIPPED);
   }
 
   @Test
@@ -207,7 +241,7 @@ class StagingRunTest {
           .endsWith(") may write there.");
       assertThat(result.models())
           .extracting(ModelReport::outcome)
-          .containsExactly("skipped", "skipped");
+          .containsExactly(Outcome.SKIPPED, Outcome.SKIPPED);
     }
   }
 
@@ -228,7 +262,7 @@ class StagingRunTest {
       try (var blobs = Files.list(root)) {
         assertThat(blobs)
             .extracting(p -> p.getFileName().toString())
-            .containsOnly(".ollama-airgap");
+            .containsOnly(StoreLayout.WORK);
       }
     }
   }
@@ -246,7 +280,7 @@ class StagingRunTest {
           .contains("No space left on device");
       assertThat(result.models())
           .extracting(ModelReport::outcome)
-          .containsExactly("failed", "skipped");
+          .containsExactly(Outcome.FAILED, Outcome.SKIPPED);
     }
   }
 }
