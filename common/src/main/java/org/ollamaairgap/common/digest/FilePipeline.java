@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -176,11 +177,19 @@ final class FilePipeline {
       }
       CountDownLatch done = new CountDownLatch(sinks.size());
       List<Future<?>> tasks = new ArrayList<>();
-      tasks.add(THREADS.submit(() -> guarded(this::readAll, done)));
+      // A task cancelled before it started never runs, so it could never count the latch down:
+      // whoever claims a task first (the task when it starts, or the clean-up below) counts it.
+      List<AtomicBoolean> claims = new ArrayList<>();
+      AtomicBoolean readerClaim = new AtomicBoolean();
+      claims.add(readerClaim);
+      tasks.add(THREADS.submit(() -> guarded(this::readAll, done, readerClaim)));
       long[] consumed = new long[sinks.size()];
       for (int i = 1; i < sinks.size(); i++) {
         int index = i;
-        tasks.add(THREADS.submit(() -> guarded(() -> consumed[index] = consume(index), done)));
+        AtomicBoolean claim = new AtomicBoolean();
+        claims.add(claim);
+        tasks.add(
+            THREADS.submit(() -> guarded(() -> consumed[index] = consume(index), done, claim)));
       }
       try {
         consumed[0] = consume(0);
@@ -196,8 +205,11 @@ final class FilePipeline {
         throw e;
       } finally {
         stopped = true;
-        for (Future<?> task : tasks) {
-          task.cancel(true);
+        for (int i = 0; i < tasks.size(); i++) {
+          if (claims.get(i).compareAndSet(false, true)) {
+            done.countDown(); // never started: it will not touch the buffers
+          }
+          tasks.get(i).cancel(true);
         }
         awaitQuietly(done);
         BufferPool.SHARED.release(buffers);
@@ -211,7 +223,10 @@ final class FilePipeline {
     /** Runs one thread's work; its failure stops the others and reaches the caller. */
     @SuppressWarnings(
         "IllegalCatch") // any failure, Errors included, must stop the run, not hang it
-    private Void guarded(Work work, CountDownLatch done) {
+    private Void guarded(Work work, CountDownLatch done, AtomicBoolean claim) {
+      if (!claim.compareAndSet(false, true)) {
+        return null; // the run already ended and counted this task
+      }
       try {
         work.run();
       } catch (Throwable t) {
