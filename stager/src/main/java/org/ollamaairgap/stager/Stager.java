@@ -14,7 +14,6 @@ import java.util.List;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.health.Liveness;
 import org.jboss.logging.Logger;
-import org.ollamaairgap.app.Ticker;
 import org.ollamaairgap.common.cli.CommandLine;
 import org.ollamaairgap.common.cli.UsageException;
 import org.ollamaairgap.common.progress.Outcome;
@@ -37,10 +36,7 @@ import org.ollamaairgap.stager.lock.Identity;
 import org.ollamaairgap.stager.metrics.PullMetrics;
 import org.ollamaairgap.stager.progress.ProgressLog;
 import org.ollamaairgap.stager.progress.ProgressTracker;
-<<<<<<< Updated upstream
 import org.ollamaairgap.stager.progress.Ticker;
-=======
->>>>>>> Stashed changes
 import org.ollamaairgap.stager.report.SummaryWriter;
 import org.ollamaairgap.stager.run.ModelReport;
 import org.ollamaairgap.stager.run.RunResult;
