@@ -47,18 +47,17 @@ public final class Sha256 {
    */
   public static HashResult file(Path file, LongConsumer progress) throws IOException {
     MessageDigest md = newDigest();
-    long size =
-        FilePipeline.read(
-            file,
-            0,
-            -1,
-            List.of(
-                (bytes, offset) -> {
-                  int n = bytes.remaining();
-                  md.update(bytes);
-                  progress.accept(n);
-                }));
+    long size = FilePipeline.read(file, 0, -1, List.of(whole(md, progress)));
     return new HashResult(Digest.of(md.digest()), size);
+  }
+
+  /** The sink that feeds the whole-file digest and reports each piece to {@code progress}. */
+  private static FilePipeline.Sink whole(MessageDigest md, LongConsumer progress) {
+    return (bytes, offset) -> {
+      int n = bytes.remaining();
+      md.update(bytes);
+      progress.accept(n);
+    };
   }
 
   /**
@@ -72,16 +71,7 @@ public final class Sha256 {
     ChunkDigests chunks = new ChunkDigests(chunkSize);
     long size =
         FilePipeline.read(
-            file,
-            0,
-            -1,
-            List.of(
-                (bytes, offset) -> {
-                  int n = bytes.remaining();
-                  md.update(bytes);
-                  progress.accept(n);
-                },
-                (bytes, offset) -> chunks.update(bytes)));
+            file, 0, -1, List.of(whole(md, progress), (bytes, offset) -> chunks.update(bytes)));
     if (chunks.size() != size) {
       throw new IOException(file + ": read " + size + " bytes but chunked " + chunks.size());
     }
