@@ -90,6 +90,12 @@ public interface StagerConfig {
   /** Registry driver: the HTTPS proxy, {@code http://host:port}; defaults to HTTPS_PROXY. */
   Optional<String> httpsProxy();
 
+  /**
+   * Registry driver: hosts ({@code host} or {@code host:port}) other than the registry's own that a
+   * token challenge may send the stager to. None, as in Ollama, which refuses any other host.
+   */
+  Optional<List<String>> allowTokenHost();
+
   /** Registry driver: parts of one blob downloaded in parallel (Ollama uses 16). */
   @WithDefault("16")
   int parts();

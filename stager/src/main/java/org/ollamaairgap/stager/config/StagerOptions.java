@@ -121,6 +121,12 @@ public final class StagerOptions {
               "STAGER_HTTPS_PROXY",
               "URL",
               "registry driver: HTTPS proxy; defaults to HTTPS_PROXY."),
+          Option.list(
+              "--allow-token-host",
+              "stager.allow-token-host",
+              "STAGER_ALLOW_TOKEN_HOST",
+              "HOST[:PORT],...",
+              "registry driver: token servers allowed besides the registry's own host."),
           Option.value(
               "--parts",
               "stager.parts",

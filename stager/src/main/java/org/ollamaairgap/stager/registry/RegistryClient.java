@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -212,7 +213,15 @@ final class RegistryClient {
         }
       }
     }
-    URI tokenUrl = URI.create(q.toString());
+    URI tokenUrl;
+    try {
+      tokenUrl = new URI(q.toString());
+    } catch (URISyntaxException e) {
+      throw new StageException(
+          Reason.REMOTE_ERROR,
+          Transport.redact(url) + " asked for a token at a realm that is not a valid URL");
+    }
+    refuseForeignRealm(url, tokenUrl);
     try (Transport.Response r =
         transport.get(tokenUrl, Map.of("User-Agent", options.userAgent()), null)) {
       if (r.status != 200) {
@@ -236,8 +245,64 @@ final class RegistryClient {
             Reason.REMOTE_ERROR,
             "token server " + Transport.redact(tokenUrl) + " returned no token");
       }
-      return t.asText();
+      return checkedToken(t.asText(), tokenUrl);
     }
+  }
+
+  /**
+   * Ollama (since v0.14.3) asks for a token only at the registry's own host and port: a registry
+   * must not be able to send us to another host, which would then learn what we pull and could hand
+   * back a token for the registry to relay. Hosts allowed by {@code --allow-token-host} are the
+   * operator's documented exception (a Docker-Hub-style separate token server).
+   */
+  private void refuseForeignRealm(URI registry, URI realm) throws StageException {
+    String asked = hostPort(realm);
+    String host = String.valueOf(realm.getHost()).toLowerCase(java.util.Locale.ROOT);
+    if (asked.equals(hostPort(registry))
+        || options.tokenHosts().contains(asked)
+        || options.tokenHosts().contains(host)) {
+      return;
+    }
+    throw new StageException(
+        Reason.REMOTE_ERROR,
+        Transport.redact(registry)
+            + " sent us to "
+            + asked
+            + " for a token, which is not the registry's own host "
+            + hostPort(registry)
+            + "; refused as Ollama refuses it, and nothing was sent there. If that host is"
+            + " the registry's real token server, allow it with --allow-token-host "
+            + asked
+            + " (STAGER_ALLOW_TOKEN_HOST)");
+  }
+
+  /** {@code host:port} with the scheme's default port filled in, lower case. */
+  static String hostPort(URI u) {
+    int port = u.getPort() > 0 ? u.getPort() : "https".equals(u.getScheme()) ? 443 : 80;
+    return String.valueOf(u.getHost()).toLowerCase(java.util.Locale.ROOT) + ":" + port;
+  }
+
+  /**
+   * A token goes into an {@code Authorization} header: CR, LF or any other control character (or a
+   * blank) there would split the request, so such a token is refused. The token itself never goes
+   * into the message.
+   */
+  private static String checkedToken(String token, URI tokenUrl) throws StageException {
+    for (int i = 0; i < token.length(); i++) {
+      char c = token.charAt(i);
+      if (c <= 0x20 || c >= 0x7f) {
+        throw new StageException(
+            Reason.REMOTE_ERROR,
+            "token server "
+                + Transport.redact(tokenUrl)
+                + " returned a token with a control character, blank or non-ASCII character at"
+                + " position "
+                + i
+                + ", which cannot go into an Authorization header; the token server is broken"
+                + " or not the registry's. Check --mirror and the registry's token service");
+      }
+    }
+    return token;
   }
 
   private static String enc(String s) {

@@ -48,6 +48,7 @@ public class RegistryDriverProvider implements DriverProvider {
         .maxBandwidth(config.maxBandwidth().map(MemorySize::asLongValue).orElse(0L));
     config.mirror().map(RegistryDriverProvider::uri).ifPresent(builder::mirror);
     config.caBundle().ifPresent(builder::caBundle);
+    config.allowTokenHost().ifPresent(builder::tokenHosts);
     config
         .httpsProxy()
         .filter(p -> !p.isBlank())

@@ -19,6 +19,8 @@ import java.util.Objects;
  * @param caBundle PEM file of extra CA certificates, trusted besides the system ones; null for none
  * @param httpsProxy proxy ({@code http://host:port}) for https requests; null for none
  * @param noProxy hosts (or {@code .suffix}es) that bypass the proxy
+ * @param tokenHosts hosts ({@code host} or {@code host:port}, lower case) besides the registry's
+ *     own that a token challenge may send us to; empty as in Ollama, which refuses any other
  * @param parts how many Range parts of one blob download at once
  * @param partSize bytes per part; 0 for Ollama's rule (total/16 clamped to [100 MB, 1000 MB])
  * @param maxBandwidth bytes per second over all parts; 0 for no limit
@@ -38,6 +40,7 @@ public record RegistryOptions(
     Path caBundle,
     URI httpsProxy,
     List<String> noProxy,
+    List<String> tokenHosts,
     int parts,
     long partSize,
     long maxBandwidth,
@@ -64,6 +67,7 @@ public record RegistryOptions(
 
   public RegistryOptions {
     noProxy = List.copyOf(noProxy);
+    tokenHosts = tokenHosts.stream().map(h -> h.strip().toLowerCase(Locale.ROOT)).toList();
     Objects.requireNonNull(stallTimeout, "stallTimeout");
     Objects.requireNonNull(backoffBase, "backoffBase");
     Objects.requireNonNull(backoffMax, "backoffMax");
@@ -100,6 +104,7 @@ public record RegistryOptions(
         null,
         null,
         null,
+        List.of(),
         List.of(),
         16,
         0,
@@ -155,6 +160,7 @@ public record RegistryOptions(
     private Path caBundle;
     private URI httpsProxy;
     private List<String> noProxy;
+    private List<String> tokenHosts;
     private int parts;
     private long partSize;
     private long maxBandwidth;
@@ -174,6 +180,7 @@ public record RegistryOptions(
       caBundle = o.caBundle;
       httpsProxy = o.httpsProxy;
       noProxy = o.noProxy;
+      tokenHosts = o.tokenHosts;
       parts = o.parts;
       partSize = o.partSize;
       maxBandwidth = o.maxBandwidth;
@@ -210,6 +217,11 @@ public record RegistryOptions(
 
     public Builder noProxy(List<String> v) {
       noProxy = v;
+      return this;
+    }
+
+    public Builder tokenHosts(List<String> v) {
+      tokenHosts = v;
       return this;
     }
 
@@ -280,6 +292,7 @@ public record RegistryOptions(
           caBundle,
           httpsProxy,
           noProxy,
+          tokenHosts,
           parts,
           partSize,
           maxBandwidth,

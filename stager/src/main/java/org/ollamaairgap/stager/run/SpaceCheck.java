@@ -24,7 +24,11 @@ import org.ollamaairgap.stager.progress.ProgressLog;
 final class SpaceCheck {
   private SpaceCheck() {}
 
-  /** The bytes still missing for these manifests. */
+  /**
+   * The bytes still missing for these manifests, saturated at {@link Long#MAX_VALUE}: each manifest
+   * keeps its own total within a long, but two of them together can overflow, and a wrapped
+   * (negative) sum would pass any free-space comparison.
+   */
   static long missing(StoreLayout layout, Map<ModelName, Manifest> manifests) {
     StoreWriter store = new StoreWriter(layout);
     Map<Digest, Long> needed = new LinkedHashMap<>();
@@ -35,7 +39,11 @@ final class SpaceCheck {
         }
       }
     }
-    return needed.values().stream().mapToLong(Long::longValue).sum();
+    long sum = 0;
+    for (long size : needed.values()) {
+      sum = size > Long.MAX_VALUE - sum ? Long.MAX_VALUE : sum + size;
+    }
+    return sum;
   }
 
   static void check(StoreLayout layout, Map<ModelName, Manifest> manifests) throws StageException {

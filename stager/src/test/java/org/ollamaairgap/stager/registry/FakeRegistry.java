@@ -58,6 +58,9 @@ final class FakeRegistry implements AutoCloseable {
   /** When set, requests without "Bearer good-token" get a 401 challenge pointing here. */
   volatile String tokenRealm;
 
+  /** What {@code /token} answers. */
+  volatile String tokenBody = "{\"token\":\"good-token\"}";
+
   /** When set, any request carrying Authorization is refused with 400 (a CDN). */
   volatile boolean rejectAuthorization;
 
@@ -135,7 +138,7 @@ final class FakeRegistry implements AutoCloseable {
         return;
       }
       if (path.equals("/token")) {
-        send(ex, 200, "{\"token\":\"good-token\"}");
+        send(ex, 200, tokenBody);
         return;
       }
       if (behaviour.answer(ex, n) == Answer.HANDLED) {

@@ -1,7 +1,10 @@
 package org.ollamaairgap.stager.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.ollamaairgap.stager.testing.StageFailures.assertEnvironmentFailure;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -9,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ollamaairgap.common.model.Manifest;
 import org.ollamaairgap.common.model.ModelName;
+import org.ollamaairgap.stager.driver.StageException;
 import org.ollamaairgap.testing.StoreBuilder;
 import org.ollamaairgap.testing.SyntheticModel;
 
@@ -42,5 +46,38 @@ class SpaceCheckTest {
 
     store.deleteBlob(weights.digest());
     assertThat(SpaceCheck.missing(store.layout(), manifests)).isEqualTo(weights.size());
+  }
+
+  /** A manifest whose one layer declares {@code size} bytes (each manifest's own total fits). */
+  private static Manifest declaring(char hexDigit, long size) throws Exception {
+    String json =
+        "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.docker.distribution.manifest.v2+json\","
+            + "\"config\":{\"mediaType\":\"application/vnd.docker.container.image.v1+json\","
+            + "\"digest\":\"sha256:"
+            + "0".repeat(64)
+            + "\",\"size\":2},\"layers\":[{\"mediaType\":\"application/vnd.ollama.image.model\","
+            + "\"digest\":\"sha256:"
+            + String.valueOf(hexDigit).repeat(64)
+            + "\",\"size\":"
+            + size
+            + "}]}";
+    return Manifest.parse(json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void check_twoHugeDeclaredSizes_doNotOverflowIntoAPass() throws Exception {
+    long huge = (Long.MAX_VALUE / 4) * 3; // two of them wrap a long to a negative sum
+    Map<ModelName, Manifest> manifests = new LinkedHashMap<>();
+    manifests.put(ModelName.parse("a:1"), declaring('a', huge));
+    manifests.put(ModelName.parse("b:1"), declaring('b', huge));
+    StoreBuilder store = StoreBuilder.at(root);
+    Files.createDirectories(store.layout().workDir());
+
+    assertThat(SpaceCheck.missing(store.layout(), manifests)).isEqualTo(Long.MAX_VALUE);
+    assertEnvironmentFailure(
+            () -> SpaceCheck.check(store.layout(), manifests), StageException.Reason.NO_SPACE)
+        .startsWith("not enough space in " + root + ": the blobs still missing for a:1, b:1 need ")
+        .contains("(" + Long.MAX_VALUE + " bytes), but only ")
+        .endsWith("Nothing was downloaded.");
   }
 }
