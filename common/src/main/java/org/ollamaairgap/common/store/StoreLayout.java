@@ -30,6 +30,8 @@ public final class StoreLayout {
   /** Every temp file we write ends so, and a killed run's are removed by this suffix. */
   public static final String TEMP_SUFFIX = ".tmp";
 
+  private static final String PRUNE_TRASH = "prune-";
+
   private static final String STAGING = "staging";
   private static final String LOCK = "lock";
   private static final String WRITE_PROBE = "write-probe-";
@@ -118,6 +120,20 @@ public final class StoreLayout {
   /** {@code staging/sha256-<hex>.parts.json}: which bytes of the partial blob are written. */
   public Path partsState(Digest digest) {
     return stagingDir().resolve(digest.fileName() + ".parts.json");
+  }
+
+  /**
+   * {@code staging/prune-<token>}: a manifest subtree a prune has renamed out of {@code manifests/}
+   * in one step, deleted from here; one left by a killed prune is deleted by the next.
+   */
+  public Path pruneTrash(String token) {
+    return stagingDir().resolve(PRUNE_TRASH + token);
+  }
+
+  /** Whether {@code path} is a {@link #pruneTrash} directory. */
+  public boolean isPruneTrash(Path path) {
+    return stagingDir().equals(path.getParent())
+        && path.getFileName().toString().startsWith(PRUNE_TRASH);
   }
 
   /** {@code .ollama-airgap/lock}: the single-writer lock outside a cluster. */
