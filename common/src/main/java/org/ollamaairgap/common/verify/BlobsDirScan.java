@@ -100,7 +100,8 @@ final class BlobsDirScan {
                   + ") in "
                   + dir
                   + " are used by no manifest: "
-                  + Findings.listed(unreferenced),
+                  + Findings.listed(unreferenced)
+                  + PendingDeletion.note(layout, unreferenced),
               "delete them on the writable side to reclaim the space, or keep OLLAMA_NOPRUNE=1"
                   + " (without it ollama serve tries to delete them at start)"));
     }

@@ -14,8 +14,15 @@ import org.ollamaairgap.common.model.StoreException;
  */
 public record Requirement(ModelName name, Digest manifestDigest) {
 
-  /** Parses {@code name} (for {@code --require}), as {@code /api/pull} reads it. */
+  /**
+   * Parses {@code name} or {@code name@sha256:<64 hex>} (for {@code --require}), as {@code
+   * /api/pull} reads the name: a pinned entry means the same as {@code --expect}, so one model list
+   * with pins serves the stager and the verifier.
+   */
   public static Requirement require(String text) throws StoreException {
+    if (ModelName.trimSpace(text).indexOf('@') > 0) {
+      return expect(text);
+    }
     return new Requirement(ModelName.parse(text), null);
   }
 

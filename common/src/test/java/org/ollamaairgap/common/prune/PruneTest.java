@@ -351,6 +351,23 @@ class PruneTest {
     assertThat(snapshot(store.root())).isEqualTo(before);
   }
 
+  @Test
+  void theVerifierNamesThePendingDeletionInItsWarning() throws Exception {
+    StoreBuilder store = abc();
+    prune(store, T0, A, C);
+    VerificationReport report = verify(store);
+    assertThat(report.findings())
+        .filteredOn(f -> f.kind() == FindingKind.UNREFERENCED_BLOBS)
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.severity()).isEqualTo(Severity.WARNING);
+              assertThat(f.message())
+                  .contains("all of them are pending deletion by the stager's prune")
+                  .contains("since " + T0);
+            });
+  }
+
   static Map<String, String> snapshot(Path root) throws IOException {
     Map<String, String> tree = new TreeMap<>();
     try (Stream<Path> walk = Files.walk(root)) {
