@@ -86,7 +86,16 @@ the pod: an empty list, or a name that cannot survive the comma-separated form.
 {{- end }}
 
 {{/* Fails rendering early, with the value to fix, instead of producing a Job that cannot work. */}}
+{{/* prune.mode as the stager reads it: YAML turns a bare off/on into a boolean. */}}
+{{- define "stager.pruneMode" -}}
+{{- $mode := .Values.prune.mode -}}
+{{- if kindIs "bool" $mode -}}{{ ternary "on" "off" $mode }}{{- else -}}{{ toString $mode }}{{- end -}}
+{{- end }}
+
 {{- define "stager.validate" -}}
+{{- if not (has (include "stager.pruneMode" .) (list "off" "dry-run" "on")) }}
+{{- fail (printf "prune.mode: %q is not one of \"off\", \"dry-run\", \"on\"" (include "stager.pruneMode" .)) }}
+{{- end }}
 {{- if not (has .Values.driver (list "ollama" "registry")) }}
 {{- fail (printf "driver: %q is not supported; use \"ollama\" or \"registry\"" (toString .Values.driver)) }}
 {{- end }}

@@ -103,6 +103,14 @@ spec:
           value: {{ .Values.stager.reportPath | quote }}
         - name: STAGER_INVENTORY_CONFIGMAP
           value: {{ .Values.stager.inventoryConfigMap | quote }}
+        - name: STAGER_PRUNE
+          value: {{ include "stager.pruneMode" . | quote }}
+        - name: STAGER_PRUNE_GRACE
+          value: {{ .Values.prune.grace | quote }}
+        {{- with .Values.prune.scope }}
+        - name: STAGER_PRUNE_SCOPE
+          value: {{ join "," . | quote }}
+        {{- end }}
         - name: POD_NAME
           valueFrom:
             fieldRef:

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
@@ -28,7 +29,8 @@ record Rendered(List<JsonNode> documents, List<Object> objects) {
           "v1/ConfigMap", ConfigMap.class,
           "rbac.authorization.k8s.io/v1/Role", Role.class,
           "rbac.authorization.k8s.io/v1/RoleBinding", RoleBinding.class,
-          "batch/v1/Job", Job.class);
+          "batch/v1/Job", Job.class,
+          "batch/v1/CronJob", CronJob.class);
 
   /** Fields of the two prometheus-operator CRDs we render (monitoring.coreos.com/v1). */
   private static final Set<String> POD_MONITOR_SPEC =

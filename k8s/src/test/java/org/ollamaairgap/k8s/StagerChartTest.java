@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
@@ -306,6 +307,9 @@ class StagerChartTest {
             "storage.pvc.claimName is empty: name the existing PersistentVolumeClaim of the NFS"
                 + " export, or use storage.type=hostPath"),
         Arguments.of(
+            Map.of("prune", Map.of("mode", "sometimes")),
+            "prune.mode: \"sometimes\" is not one of \"off\", \"dry-run\", \"on\""),
+        Arguments.of(
             Map.of("storage", Map.of("type", "nfs")),
             "storage.type: \"nfs\" is not supported; use \"hostPath\" or \"pvc\""));
   }
@@ -316,6 +320,62 @@ class StagerChartTest {
     Tools.Result result = Rendered.template(dir, values);
     assertThat(result.exitCode()).isNotZero();
     assertThat(result.stderr()).contains(message);
+  }
+
+  @Test
+  void pruneSettingsReachTheStagerAndABareYamlOffStaysOff() {
+    Map<String, String> defaults = env(stagerContainer(Map.of()));
+    assertThat(defaults)
+        .containsEntry("STAGER_PRUNE", "off")
+        .containsEntry("STAGER_PRUNE_GRACE", "24h");
+    assertThat(defaults).doesNotContainKey("STAGER_PRUNE_SCOPE");
+    assertThat(env(stagerContainer(Map.of("prune", Map.of("mode", false)))))
+        .containsEntry("STAGER_PRUNE", "off");
+    assertThat(env(stagerContainer(Map.of("prune", Map.of("mode", true)))))
+        .containsEntry("STAGER_PRUNE", "on");
+    Map<String, String> on =
+        env(
+            stagerContainer(
+                Map.of(
+                    "prune",
+                    Map.of(
+                        "mode", "dry-run", "grace", "72h", "scope", List.of("hf.co/bartowski")))));
+    assertThat(on)
+        .containsEntry("STAGER_PRUNE", "dry-run")
+        .containsEntry("STAGER_PRUNE_GRACE", "72h")
+        .containsEntry("STAGER_PRUNE_SCOPE", "hf.co/bartowski");
+  }
+
+  @Test
+  void aScheduleAddsACronJobRunningTheSamePodThatNeverOverlaps() {
+    Map<String, Object> values =
+        Map.of(
+            "schedule", Map.of("cron", "0 3 * * *", "timeZone", "Europe/Berlin"),
+            "prune", Map.of("mode", "on"));
+    Rendered rendered = Rendered.render(dir, values);
+    Job job = rendered.one(Job.class);
+    CronJob cron = rendered.one(CronJob.class);
+    assertThat(cron.getSpec().getSchedule()).isEqualTo("0 3 * * *");
+    assertThat(cron.getSpec().getTimeZone()).isEqualTo("Europe/Berlin");
+    assertThat(cron.getSpec().getConcurrencyPolicy()).isEqualTo("Forbid");
+    assertThat(cron.getSpec().getJobTemplate().getSpec().getTemplate())
+        .as("the scheduled run is the same pod as the Job")
+        .isEqualTo(job.getSpec().getTemplate());
+    assertThat(cron.getSpec().getJobTemplate().getSpec().getBackoffLimit()).isEqualTo(3);
+    assertThat(Rendered.render(dir, Map.of()).all(CronJob.class)).isEmpty();
+  }
+
+  private Container stagerContainer(Map<String, Object> values) {
+    return Rendered.render(dir, values)
+        .one(Job.class)
+        .getSpec()
+        .getTemplate()
+        .getSpec()
+        .getContainers()
+        .stream()
+        .filter(c -> c.getName().equals("stager"))
+        .findFirst()
+        .orElseThrow();
   }
 
   @Test
