@@ -9,8 +9,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The package layering, enforced: {@code common} is the framework-free store model and engine that
- * both apps build on, so it depends on nothing app-side; the stager's {@code driver} package is the
- * port the drivers plug into, so it knows neither of them.
+ * both apps build on, so it depends on nothing app-side; {@code app} is what both programs share
+ * around it and runs before Quarkus starts, so it knows no Quarkus runtime and neither program; the
+ * stager's {@code driver} package is the port the drivers plug into, so it knows neither of them.
  */
 class ArchitectureTest {
   private static final JavaClasses MAIN =
@@ -38,6 +39,28 @@ class ArchitectureTest {
             "io.micrometer..",
             "io.fabric8..")
         .because("common is the framework-free store model both apps share")
+        .check(MAIN);
+  }
+
+  @Test
+  void app_runsWithoutQuarkus() {
+    noClasses()
+        .that()
+        .resideInAPackage("org.ollamaairgap.app..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "org.ollamaairgap.stager..",
+            "org.ollamaairgap.verifier..",
+            "io.quarkus..",
+            "io.vertx..",
+            "jakarta..",
+            "org.jboss..",
+            "io.micrometer..",
+            "io.fabric8..")
+        .because(
+            "app answers --help, --version and usage errors before Quarkus starts, and both"
+                + " programs share it")
         .check(MAIN);
   }
 

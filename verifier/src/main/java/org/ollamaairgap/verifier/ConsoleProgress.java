@@ -5,14 +5,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import org.ollamaairgap.app.output.Formats;
+import org.ollamaairgap.app.run.Ticker;
 import org.ollamaairgap.common.verify.BlobCheck;
 import org.ollamaairgap.common.verify.Finding;
-import org.ollamaairgap.common.verify.StoreVerifier;
 import org.ollamaairgap.common.verify.VerificationPlan;
 import org.ollamaairgap.common.verify.VerifyListener;
 
@@ -27,7 +25,7 @@ final class ConsoleProgress implements VerifyListener, AutoCloseable {
   private final AtomicInteger blobs = new AtomicInteger();
   private volatile VerificationPlan plan;
   private volatile long started;
-  private ScheduledExecutorService ticker;
+  private Ticker ticker;
 
   /** Findings of the walk, printed after the start line so that the log reads in order. */
   private final List<String> early = new ArrayList<>();
@@ -53,19 +51,11 @@ final class ConsoleProgress implements VerifyListener, AutoCloseable {
             + " manifests, "
             + plan.blobs()
             + " distinct blobs, "
-            + StoreVerifier.human(plan.totalBytes())
+            + Formats.bytes(plan.totalBytes())
             + (plan.hashing() ? " to hash" : " to check"));
     early.forEach(out::println);
     early.clear();
-    ticker =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "progress");
-              t.setDaemon(true);
-              return t;
-            });
-    long millis = Math.max(1, interval.toMillis());
-    ticker.scheduleAtFixedRate(this::print, millis, millis, TimeUnit.MILLISECONDS);
+    ticker = Ticker.every(interval, "progress", this::print);
   }
 
   @Override
@@ -100,38 +90,33 @@ final class ConsoleProgress implements VerifyListener, AutoCloseable {
     double elapsed = (System.nanoTime() - started) / 1e9;
     double rate = elapsed > 0 ? done / elapsed : 0;
     String eta =
-        rate > 0 && done < total ? seconds((long) ((total - done) / rate * 1000)) : "unknown";
+        rate > 0 && done < total
+            ? Formats.duration(Duration.ofMillis((long) ((total - done) / rate * 1000)))
+            : "unknown";
     out.println(
         String.format(
             Locale.ROOT,
-            "progress: %s of %s (%d%%), %s/s, ETA %s, %d of %d blobs done",
-            StoreVerifier.human(done),
-            StoreVerifier.human(total),
+            "progress: %s of %s (%d%%), %s, ETA %s, %d of %d blobs done",
+            Formats.bytes(done),
+            Formats.bytes(total),
             total == 0 ? 100 : done * 100 / total,
-            StoreVerifier.human((long) rate),
+            Formats.rate(rate),
             eta,
             blobs.get(),
             p.blobs()));
   }
 
+  /** Stops the progress lines; a line in flight is finished before the verdict is printed. */
   @Override
-  public synchronized void close() {
-    early.forEach(out::println); // the walk never finished: still show what it found
-    early.clear();
-    if (ticker != null) {
-      ticker.shutdownNow();
+  public void close() {
+    Ticker running;
+    synchronized (this) {
+      early.forEach(out::println); // the walk never finished: still show what it found
+      early.clear();
+      running = ticker;
     }
-  }
-
-  /** {@code 4.2s}, {@code 3m05s}, {@code 1h02m}. */
-  static String seconds(long millis) {
-    long s = millis / 1000;
-    if (s < 60) {
-      return String.format(Locale.ROOT, "%.1fs", millis / 1000.0);
+    if (running != null) {
+      running.close(); // outside the lock: a tick in flight may be waiting to print
     }
-    if (s < 3600) {
-      return String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
-    }
-    return String.format(Locale.ROOT, "%dh%02dm", s / 3600, (s % 3600) / 60);
   }
 }

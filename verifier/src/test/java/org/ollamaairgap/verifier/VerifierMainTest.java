@@ -234,7 +234,7 @@ class VerifierMainTest {
   @Test
   void reportIsWrittenAsJson(QuarkusMainLauncher launcher) throws Exception {
     StoreBuilder store = good().deleteBlob(PHI_WEIGHTS);
-    Path report = dir.resolve("out/report.json");
+    Path report = Files.createDirectories(dir.resolve("out")).resolve("report.json");
     LaunchResult result = launch(launcher, store(store), "--report", report.toString());
 
     assertThat(result.exitCode()).isEqualTo(1);
@@ -258,40 +258,54 @@ class VerifierMainTest {
     return List.of(
         Arguments.of(List.of("--bogus"), "verifier: unknown option '--bogus'; see verifier --help"),
         Arguments.of(
+            List.of("--mdoe", "size"),
+            "verifier: unknown option '--mdoe' (did you mean --mode?); see verifier --help"),
+        Arguments.of(
             List.of("--mode", "fast"),
-            "verifier: invalid configuration: SRCFG00039: The config property verifier.mode (--mode"
-                + " / VERIFIER_MODE) with the config value \"fast\" threw an Exception whilst being"
-                + " converted"),
+            "verifier: --mode (VERIFIER_MODE): 'fast' is not one of: full, size; see verifier"
+                + " --help"),
+        Arguments.of(
+            List.of("--mode"), "verifier: --mode needs a value (full|size); see verifier --help"),
+        Arguments.of(
+            List.of("--mode", "full", "--mode=size"),
+            "verifier: --mode is given more than once; see verifier --help"),
+        Arguments.of(
+            List.of("stray"), "verifier: unexpected argument 'stray'; see verifier --help"),
         Arguments.of(
             List.of("--parallelism", "-1"),
-            "verifier: --parallelism / VERIFIER_PARALLELISM must be 0 (one per core) or more,"
+            "verifier: --parallelism (VERIFIER_PARALLELISM) must be 0 (one per core) or more,"
                 + " not -1"),
         Arguments.of(
+            List.of("--parallelism", "many"),
+            "verifier: --parallelism (VERIFIER_PARALLELISM): 'many' is not a whole number"),
+        Arguments.of(
             List.of("--progress-interval", "soon"),
-            "verifier: invalid configuration: SRCFG00039: The config property"
-                + " verifier.progress-interval"),
+            "verifier: --progress-interval (VERIFIER_PROGRESS_INTERVAL): 'soon' is not a duration"
+                + " (e.g. 500ms, 30s, 5m, 2h, 7d)"),
         Arguments.of(
             List.of("--expect", "llama3:8b"),
-            "verifier: --require / --expect: 'llama3:8b' is not name@sha256:<64 hex>: --expect"
-                + " pins a model to the SHA-256 of its manifest file"),
-        Arguments.of(List.of("--require", "bad name!"), "verifier: --require / --expect: "),
+            "verifier: --expect (VERIFIER_EXPECT): 'llama3:8b' is not name@sha256:<64 hex>:"
+                + " --expect pins a model to the SHA-256 of its manifest file"),
+        Arguments.of(List.of("--require", "bad name!"), "verifier: --require (VERIFIER_REQUIRE): "),
         // What ollama pull accepts but an air gap cannot use, said plainly (never a stack trace).
         Arguments.of(
             List.of("--require", "127.0.0.1:99999/ns/m"),
-            "verifier: --require / --expect: invalid model name '127.0.0.1:99999/ns/m': the port"
-                + " 99999 in the host '127.0.0.1:99999' is out of range; a port is 1 to 65535"),
+            "verifier: --require (VERIFIER_REQUIRE): invalid model name '127.0.0.1:99999/ns/m': the"
+                + " port 99999 in the host '127.0.0.1:99999' is out of range; a port is 1 to"
+                + " 65535"),
         Arguments.of(
             List.of("--require", "gpt-oss:20b-cloud"),
-            "verifier: --require / --expect: invalid model name 'gpt-oss:20b-cloud': '-cloud' names"
-                + " an Ollama cloud model, a stub that sends every request to ollama.com and cannot"
-                + " serve inside an air gap; name the local model instead (e.g. 'gpt-oss:20b')"),
+            "verifier: --require (VERIFIER_REQUIRE): invalid model name 'gpt-oss:20b-cloud':"
+                + " '-cloud' names an Ollama cloud model, a stub that sends every request to"
+                + " ollama.com and cannot serve inside an air gap; name the local model instead"
+                + " (e.g. 'gpt-oss:20b')"),
         Arguments.of(
             List.of("--expect", "qwen3:cloud@sha256:" + "1".repeat(64)),
-            "verifier: --require / --expect: invalid model name 'qwen3:cloud': ':cloud' names an"
-                + " Ollama cloud model"),
+            "verifier: --expect (VERIFIER_EXPECT): invalid model name 'qwen3:cloud': ':cloud'"
+                + " names an Ollama cloud model"),
         Arguments.of(
             List.of("--models-dir", " "),
-            "verifier: --models-dir / OLLAMA_MODELS is empty: give the store root"));
+            "verifier: --models-dir (OLLAMA_MODELS) is empty: give the store root"));
   }
 
   @ParameterizedTest
@@ -304,9 +318,15 @@ class VerifierMainTest {
     if (args.get(0).equals("--models-dir")) {
       all.remove(0);
     }
+    Files.writeString(dir.resolve("termination-log"), "");
     LaunchResult result = launch(launcher, all.toArray(String[]::new));
     assertThat(result.exitCode()).as(result.getErrorOutput()).isEqualTo(2);
-    assertThat(result.getErrorOutput()).startsWith(message).doesNotContain("\tat ");
+    assertThat(result.getErrorOutput())
+        .startsWith(message)
+        .doesNotContain("\tat ", "SRCFG", "Exception", "org.ollamaairgap", "java.");
+    assertThat(result.getOutput()).doesNotContain("verifying "); // nothing was read
+    assertThat(Files.readString(dir.resolve("termination-log")))
+        .isEqualTo(result.getErrorOutput().strip().substring("verifier: ".length()));
   }
 
   @Test
@@ -349,10 +369,79 @@ class VerifierMainTest {
   void helpListsEveryOptionWithItsVariable(QuarkusMainLauncher launcher) {
     LaunchResult result = launcher.launch("--help");
     assertThat(result.exitCode()).isEqualTo(0);
-    for (var option : Verifier.OPTIONS) {
-      assertThat(result.getOutput()).contains(option.flag(), "env " + option.env());
+    String help = result.getOutput();
+    assertThat(help).startsWith("Usage: verifier [OPTIONS]\nVerifies an Ollama model store");
+    for (var option : VerifierCommand.SETTINGS) {
+      assertThat(help)
+          .contains("      " + option.flag() + "=" + option.label(), "env " + option.env());
     }
-    assertThat(result.getOutput()).contains("default: full", "default: 10s");
+    assertThat(help)
+        .contains("env VERIFIER_MODE; default: full\n")
+        .contains("env VERIFIER_PROGRESS_INTERVAL; default: 10s\n")
+        .contains("env VERIFIER_PARALLELISM; default: 0\n")
+        .contains("env VERIFIER_REPORT; default: (none)\n")
+        .contains("  -h, --help ", "  -V, --version ");
+  }
+
+  @Test
+  void helpSaysWhereAValueCameFrom(QuarkusMainLauncher launcher) {
+    LaunchResult result = launcher.launch("--mode", "size", "--parallelism=3", "--help");
+    assertThat(result.exitCode()).isEqualTo(0);
+    assertThat(result.getOutput())
+        .contains("env VERIFIER_MODE; now: size (from --mode)\n")
+        .contains("env VERIFIER_PARALLELISM; now: 3 (from --parallelism)\n")
+        .contains("env VERIFIER_PROGRESS_INTERVAL; default: 10s\n");
+  }
+
+  @Test
+  void helpWinsOverABadValue(QuarkusMainLauncher launcher) {
+    LaunchResult result = launcher.launch("--mode", "fast", "--help");
+    assertThat(result.exitCode()).isEqualTo(0);
+    assertThat(result.getOutput()).contains("env VERIFIER_MODE; now: fast (from --mode)\n");
+  }
+
+  @Test
+  void versionPrintsTheProjectVersion(QuarkusMainLauncher launcher) {
+    LaunchResult result = launcher.launch("--version");
+    assertThat(result.exitCode()).isEqualTo(0);
+    assertThat(result.getOutput().strip()).matches("verifier \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?");
+  }
+
+  @Test
+  void reportInAMissingDirectoryExitsThreeAndSaysSoLast(QuarkusMainLauncher launcher)
+      throws Exception {
+    StoreBuilder store = good();
+    Path report = dir.resolve("no-such-dir/report.json");
+    Files.writeString(dir.resolve("termination-log"), "");
+    LaunchResult result = launch(launcher, store(store), "--report", report.toString());
+
+    assertThat(result.exitCode()).as(result.getOutput()).isEqualTo(3);
+    List<String> lines = result.getOutputStream();
+    String last = lines.get(lines.size() - 1);
+    String problem =
+        "cannot write the report "
+            + report
+            + ": the directory "
+            + report.getParent()
+            + " does not exist; create it or point --report (VERIFIER_REPORT) elsewhere";
+    assertThat(last).startsWith("FAILED: " + problem + "; the store itself: OK: verified 2 models");
+    assertThat(result.getOutput()).doesNotContain("report written");
+    assertThat(result.getErrorOutput()).contains("verifier: " + problem);
+    assertThat(Files.readString(dir.resolve("termination-log"))).isEqualTo(last);
+    assertThat(report.getParent()).doesNotExist(); // never created
+  }
+
+  @Test
+  void theVerdictIsTheLastLineWhenTheReportIsWritten(QuarkusMainLauncher launcher)
+      throws Exception {
+    StoreBuilder store = good();
+    Path report = dir.resolve("report.json");
+    LaunchResult result = launch(launcher, store(store), "--report", report.toString());
+
+    assertThat(result.exitCode()).isEqualTo(0);
+    List<String> lines = result.getOutputStream();
+    assertThat(lines.get(lines.size() - 2)).isEqualTo("report written to " + report);
+    assertThat(lines.get(lines.size() - 1)).endsWith("Ollama may start.");
   }
 
   @Test

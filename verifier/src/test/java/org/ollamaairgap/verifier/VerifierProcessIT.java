@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.ollamaairgap.testing.StoreBuilder;
 import org.ollamaairgap.testing.SyntheticModel;
 
@@ -51,10 +53,52 @@ class VerifierProcessIT {
     assertThat(result.code()).as(result.err()).isEqualTo(2);
     assertThat(result.err().strip())
         .isEqualTo(
-            "verifier: invalid configuration: SRCFG00039: The config property"
-                + " verifier.parallelism (--parallelism / VERIFIER_PARALLELISM) with the config"
-                + " value \"many\" threw an Exception whilst being converted SRCFG00029: Expected"
-                + " an integer value, got \"many\"");
+            "verifier: --parallelism (VERIFIER_PARALLELISM): 'many' is not a whole number; see"
+                + " verifier --help");
+    assertThat(result.out()).isEmpty(); // refused before anything was read
+  }
+
+  /** Flag over environment variable over default, as --help shows it and as a run uses it. */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "default          |               |             | env VERIFIER_MODE; default: full",
+        "environment      | size          |             | env VERIFIER_MODE; now: size (from"
+            + " VERIFIER_MODE)",
+        "flag over env    | size          | --mode=full | env VERIFIER_MODE; now: full (from"
+            + " --mode)",
+        "flag, no env     |               | --mode=SIZE | env VERIFIER_MODE; now: SIZE (from"
+            + " --mode)",
+      })
+  void helpShowsTheValueInForceAndWhereItCameFrom(String name, String env, String flag, String line)
+      throws Exception {
+    Map<String, String> vars = env == null ? Map.of() : Map.of("VERIFIER_MODE", env);
+    List<String> args = new ArrayList<>();
+    if (flag != null) {
+      args.add(flag);
+    }
+    args.add("--help");
+    Result result = run(vars, args.toArray(String[]::new));
+    assertThat(result.code()).as(result.err()).isEqualTo(0);
+    assertThat(result.out()).contains(line + "\n");
+  }
+
+  @Test
+  void helpShowsTheStoreOllamaWouldUse() throws Exception {
+    Path home = dir.resolve("home");
+    Result byHome = run(Map.of("HOME", home.toString()), "--help");
+    assertThat(byHome.out())
+        .contains("env OLLAMA_MODELS; default: " + home.resolve(".ollama/models") + "\n");
+    Result byEnv = run(Map.of("OLLAMA_MODELS", "/nfs/models"), "--help");
+    assertThat(byEnv.out()).contains("env OLLAMA_MODELS; now: /nfs/models (from OLLAMA_MODELS)\n");
+  }
+
+  @Test
+  void versionAndHelpNeedNoStore() throws Exception {
+    Result version = run(Map.of("OLLAMA_MODELS", dir.resolve("nope").toString()), "--version");
+    assertThat(version.code()).isEqualTo(0);
+    assertThat(version.out().strip()).startsWith("verifier ");
   }
 
   @Test

@@ -1,0 +1,68 @@
+package org.ollamaairgap.app.cli;
+
+import java.util.Objects;
+
+/**
+ * One option of a program: its flag, the configuration property it sets and the environment
+ * variable that sets the same property. The names are the contract (DESIGN §3, §4, §8): the Helm
+ * chart, the docs and the acceptance checks use them.
+ *
+ * @param flag the long flag, e.g. {@code --stall-timeout}
+ * @param property the configuration property, e.g. {@code stager.stall-timeout}
+ * @param env the environment variable, e.g. {@code STAGER_STALL_TIMEOUT}
+ * @param label what the value is, for help ({@code DURATION}); {@code true|false} for a switch
+ * @param description one sentence for {@code --help}
+ * @param kind how the flag takes its value
+ */
+public record Setting(
+    String flag, String property, String env, String label, String description, Kind kind) {
+  /** How a flag takes its value. */
+  public enum Kind {
+    /** {@code --flag VALUE} or {@code --flag=VALUE}, at most once. */
+    VALUE,
+    /** A comma-separated list; repeated flags append. */
+    LIST,
+    /**
+     * Present means {@code true}; {@code --flag=false} is accepted too. Never takes the next word.
+     */
+    SWITCH,
+    /** No flag: an environment variable help lists because it matters (the management port). */
+    VARIABLE
+  }
+
+  public Setting {
+    Objects.requireNonNull(flag, "flag");
+    Objects.requireNonNull(property, "property");
+    Objects.requireNonNull(env, "env");
+    Objects.requireNonNull(label, "label");
+    Objects.requireNonNull(description, "description");
+    Objects.requireNonNull(kind, "kind");
+    if (kind == Kind.VARIABLE ? !flag.isEmpty() : !flag.startsWith("--")) {
+      throw new IllegalArgumentException("flags start with --: " + flag);
+    }
+  }
+
+  public static Setting value(
+      String flag, String property, String env, String label, String description) {
+    return new Setting(flag, property, env, label, description, Kind.VALUE);
+  }
+
+  public static Setting list(
+      String flag, String property, String env, String label, String description) {
+    return new Setting(flag, property, env, label, description, Kind.LIST);
+  }
+
+  public static Setting toggle(String flag, String property, String env, String description) {
+    return new Setting(flag, property, env, "true|false", description, Kind.SWITCH);
+  }
+
+  /** An environment variable without a flag, listed in help with the value in force. */
+  public static Setting variable(String env, String property, String description) {
+    return new Setting("", property, env, "", description, Kind.VARIABLE);
+  }
+
+  /** {@code --mode (VERIFIER_MODE)}: how every message names an option. */
+  public String names() {
+    return flag.isEmpty() ? env : flag + " (" + env + ")";
+  }
+}
