@@ -20,7 +20,8 @@ import picocli.CommandLine.ParseResult;
  * environment, so a value means the same whether it comes from a flag or a variable.
  */
 public final class Cli {
-  private static final int WIDTH = 100;
+  // Wide enough that a value in force (a store path, a URL) is seldom broken across lines.
+  private static final int WIDTH = 120;
 
   private final Command root;
   private final String version;
