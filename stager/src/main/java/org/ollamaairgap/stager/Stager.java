@@ -23,6 +23,7 @@ import org.ollamaairgap.stager.cluster.ClusterContext;
 import org.ollamaairgap.stager.cluster.ClusterSettings;
 import org.ollamaairgap.stager.cluster.EventPublisher;
 import org.ollamaairgap.stager.cluster.InventoryPublisher;
+import org.ollamaairgap.stager.config.ConfigCheck;
 import org.ollamaairgap.stager.config.EffectiveConfig;
 import org.ollamaairgap.stager.config.StagerConfig;
 import org.ollamaairgap.stager.config.StagerOptions;
@@ -93,10 +94,10 @@ public class Stager {
         return RunResult.OK;
       }
       config = effective.with(parsed.properties());
-      validate(config);
+      ConfigCheck.check(config);
       provider = drivers.select(config.driver());
       provider.check(config);
-      context = Cluster.context(config.kubernetes(), System.getenv());
+      context = Cluster.context(config.cluster().kubernetes(), System.getenv());
     } catch (UsageException e) {
       LOG.error(e.getMessage());
       Summary summary =
@@ -124,17 +125,18 @@ public class Stager {
       StagerConfig config, DriverProvider provider, ClusterContext context, SummaryWriter writer) {
     Instant started = clock.instant();
     StoreLayout layout = new StoreLayout(config.modelsDir());
+    StagerConfig.Cluster clusterConfig = config.cluster();
     ClusterSettings settings =
         new ClusterSettings(
-            config.lockWait(),
-            config.lockStaleAfter(),
-            config.inventoryConfigmap(),
-            config.maxEvents());
+            clusterConfig.lockWait(),
+            clusterConfig.lockStaleAfter(),
+            clusterConfig.inventoryConfigmap(),
+            clusterConfig.maxEvents());
     EventPublisher events = cluster.events(context, settings);
     events.started(config.models().map(List::size).orElse(0), layout.root().toString());
     ProgressTracker tracker = new ProgressTracker(clock);
     metrics = new PullMetrics(registry, tracker);
-    liveness.watch(new StallWatch(tracker, config.stallTimeout()));
+    liveness.watch(new StallWatch(tracker, config.transfer().stallTimeout()));
     ProgressLog progress = new ProgressLog(tracker, LOG::info);
     RunResult result;
     // Closed (and a tick in flight finished) before the summary, which must be stdout's last line.
@@ -142,7 +144,7 @@ public class Stager {
     try {
       result =
           new StagingRun(layout, tracker, metrics)
-              .lockedBy(cluster.lock(context, layout, settings), config.lockWait())
+              .lockedBy(cluster.lock(context, layout, settings), clusterConfig.lockWait())
               .run(config.models().orElse(List.of()), () -> provider.open(config, layout));
     } finally {
       ticks.close();
@@ -226,26 +228,6 @@ public class Stager {
         Duration.between(started, clock.instant()).toMillis() / 1000.0,
         result.models(),
         null);
-  }
-
-  private static void validate(StagerConfig config) throws UsageException {
-    positive("--stall-timeout", config.stallTimeout());
-    positive("--progress-interval", config.progressInterval());
-    if (config.linger().isNegative()) {
-      throw new UsageException("--linger must be 0 or more, not " + config.linger());
-    }
-    if (config.parts() < 1) {
-      throw new UsageException("--parts must be at least 1, not " + config.parts());
-    }
-    if (config.retries() < 0) {
-      throw new UsageException("--retries must be 0 or more, not " + config.retries());
-    }
-  }
-
-  private static void positive(String flag, Duration value) throws UsageException {
-    if (value.isZero() || value.isNegative()) {
-      throw new UsageException(flag + " must be more than 0, not " + value);
-    }
   }
 
   private static void linger(Duration linger) {

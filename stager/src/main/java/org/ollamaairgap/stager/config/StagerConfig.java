@@ -3,16 +3,20 @@ package org.ollamaairgap.stager.config;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithParentName;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Every option of the stager, as properties under {@code stager.}. Each is also an environment
- * variable ({@code STAGER_STALL_TIMEOUT} sets {@code stager.stall-timeout}) and a flag (see {@link
- * StagerOptions}); {@code models-dir} and {@code ollama-host} take Ollama's own {@code
- * OLLAMA_MODELS} and {@code OLLAMA_HOST} in {@code application.properties}.
+ * Every option of the stager, as properties under {@code stager.}, and the only place their
+ * defaults are written. Each is also an environment variable ({@code STAGER_STALL_TIMEOUT} sets
+ * {@code stager.stall-timeout}) and a flag; {@code models-dir}, {@code ollama-host} and {@code
+ * https-proxy} take Ollama's own {@code OLLAMA_MODELS}, {@code OLLAMA_HOST} and {@code HTTPS_PROXY}
+ * in {@code application.properties}. The groups only sort the options by who reads them: {@link
+ * WithParentName} keeps every property directly under {@code stager.} ({@code stager.parts}, not
+ * {@code stager.registry.parts}). Values are checked in one place, {@link ConfigCheck}.
  */
 @ConfigMapping(prefix = "stager")
 public interface StagerConfig {
@@ -25,46 +29,6 @@ public interface StagerConfig {
 
   /** The store root, {@code OLLAMA_MODELS}. */
   Path modelsDir();
-
-  /** An existing Ollama server for the {@code ollama} driver; none means start one. */
-  Optional<String> ollamaHost();
-
-  /** Ollama driver: the {@code ollama} executable to start; none means the one on {@code PATH}. */
-  Optional<Path> ollamaBin();
-
-  /**
-   * Ollama driver: {@code HOME} for the started server, which creates {@code
-   * $HOME/.ollama/id_ed25519} at start-up; none keeps the stager's own. Must be writable.
-   */
-  Optional<Path> ollamaHome();
-
-  /**
-   * Ollama driver: start the server with {@code OLLAMA_NOPRUNE}, so it never deletes blobs another
-   * writer put in the shared store or a replaced tag's old layers.
-   */
-  @WithDefault("true")
-  boolean ollamaNoprune();
-
-  /** Ollama driver: how long a started server may take to answer HTTP. */
-  @WithDefault("60s")
-  Duration ollamaReadyTimeout();
-
-  /** Ollama driver: how long a started server may take to stop before it is killed. */
-  @WithDefault("10s")
-  Duration ollamaStopTimeout();
-
-  /** Plain HTTP to the registry, as Ollama's {@code --insecure} means it. */
-  @WithDefault("false")
-  boolean insecure();
-
-  /**
-   * No progress for this long while a model is pulling counts as a stall: the transfer fails and
-   * liveness goes DOWN. Five minutes outlasts an NFS server's 90-second grace period after a
-   * restart plus Ollama's own part retries (a 30-second stall timer and up to 32 s of backoff),
-   * while still catching a hung pull long before a Job's deadline.
-   */
-  @WithDefault("5m")
-  Duration stallTimeout();
 
   /** How long to keep serving metrics after the work ends, so Prometheus scrapes final values. */
   @WithDefault("30s")
@@ -81,62 +45,144 @@ public interface StagerConfig {
   @WithDefault("10s")
   Duration progressInterval();
 
-  /** Registry driver: a mirror base URL used instead of each model's host. */
-  Optional<String> mirror();
+  /** What both drivers do when bytes move: retries, stalls, plain HTTP. */
+  @WithParentName
+  Transfer transfer();
 
-  /** Registry driver: extra trusted CA certificates (PEM), e.g. a TLS-inspecting proxy's. */
-  Optional<Path> caBundle();
+  /** The {@code ollama} driver's own options. */
+  @WithParentName
+  Ollama ollama();
 
-  /** Registry driver: the HTTPS proxy, {@code http://host:port}; defaults to HTTPS_PROXY. */
-  Optional<String> httpsProxy();
+  /** The {@code registry} driver's own options. */
+  @WithParentName
+  Registry registry();
 
-  /**
-   * Registry driver: hosts ({@code host} or {@code host:port}) other than the registry's own that a
-   * token challenge may send the stager to. None, as in Ollama, which refuses any other host.
-   */
-  Optional<List<String>> allowTokenHost();
+  /** The single-writer lock and what the run reports to Kubernetes. */
+  @WithParentName
+  Cluster cluster();
 
-  /** Registry driver: parts of one blob downloaded in parallel (Ollama uses 16). */
-  @WithDefault("16")
-  int parts();
+  /** Options of a transfer, whichever driver makes it. */
+  interface Transfer {
+    /** Plain HTTP to the registry, as Ollama's {@code --insecure} means it. */
+    @WithDefault("false")
+    boolean insecure();
 
-  /** Registry driver: size of one part; none for Ollama's rule (size/16 within 100 MB-1 GB). */
-  Optional<MemorySize> partSize();
+    /**
+     * No progress for this long while a model is pulling counts as a stall: the transfer fails and
+     * liveness goes DOWN. Five minutes outlasts an NFS server's 90-second grace period after a
+     * restart plus Ollama's own part retries (a 30-second stall timer and up to 32 s of backoff),
+     * while still catching a hung pull long before a Job's deadline.
+     */
+    @WithDefault("5m")
+    Duration stallTimeout();
 
-  /** Registry driver: bandwidth limit in bytes per second for the whole run; none for no limit. */
-  Optional<MemorySize> maxBandwidth();
+    /**
+     * Attempts after the first for a transient failure: a request or part (registry driver), a
+     * whole {@code /api/pull} (ollama driver).
+     */
+    @WithDefault("6")
+    int retries();
 
-  /**
-   * Attempts after the first for a transient failure: a request or part (registry driver), a whole
-   * {@code /api/pull} (ollama driver).
-   */
-  @WithDefault("6")
-  int retries();
+    /**
+     * Bytes per second a transfer must reach over {@link #minRateWindow()}, else it counts as
+     * stalled; none for no minimum. Catches a transfer that trickles (a throttled or failing path)
+     * and so never trips the stall timeout.
+     */
+    Optional<MemorySize> minRate();
 
-  /**
-   * Whether to use the Kubernetes API (store Lease, inventory ConfigMap, Events): {@code auto}
-   * inside a pod with a service-account token, {@code true}, or {@code false}.
-   */
-  @WithDefault("auto")
-  String kubernetes();
+    /**
+     * The span {@link #minRate()} is measured over. A minute rides out a short dip (a registry's
+     * redirect, a TCP window collapse) without letting a trickle run for hours.
+     */
+    @WithDefault("1m")
+    Duration minRateWindow();
+  }
 
-  /** How long to wait for another stager's lock on the store before giving up (exit 3). */
-  @WithDefault("5m")
-  Duration lockWait();
+  /** Options of the {@code ollama} driver. */
+  interface Ollama {
+    /** An existing Ollama server ({@code OLLAMA_HOST}); none means start one. */
+    Optional<String> ollamaHost();
 
-  /**
-   * A lock holder silent this long is presumed dead and stops blocking: the lock file's heartbeat
-   * age and the Lease's duration. Longer than an NFS server's restart grace (90 s) so a live holder
-   * stuck on a recovering export is not taken over.
-   */
-  @WithDefault("2m")
-  Duration lockStaleAfter();
+    /** The {@code ollama} executable to start; none means the one on {@code PATH}. */
+    Optional<Path> ollamaBin();
 
-  /** The ConfigMap the inventory goes to in a cluster (the chart's stager.inventoryConfigMap). */
-  @WithDefault("ollama-airgap-inventory")
-  String inventoryConfigmap();
+    /**
+     * {@code HOME} for the started server, which creates {@code $HOME/.ollama/id_ed25519} at
+     * start-up; none keeps the stager's own. Must be writable.
+     */
+    Optional<Path> ollamaHome();
 
-  /** Kubernetes Events per run at most; model events beyond it are summed up in the last one. */
-  @WithDefault("20")
-  int maxEvents();
+    /**
+     * Start the server with {@code OLLAMA_NOPRUNE}, so it never deletes blobs another writer put in
+     * the shared store or a replaced tag's old layers.
+     */
+    @WithDefault("true")
+    boolean ollamaNoprune();
+
+    /** How long a started server may take to answer HTTP. */
+    @WithDefault("60s")
+    Duration ollamaReadyTimeout();
+
+    /** How long a started server may take to stop before it is killed. */
+    @WithDefault("10s")
+    Duration ollamaStopTimeout();
+  }
+
+  /** Options of the {@code registry} driver. */
+  interface Registry {
+    /** A mirror base URL used instead of each model's host. */
+    Optional<String> mirror();
+
+    /** Extra trusted CA certificates (PEM), e.g. a TLS-inspecting proxy's. */
+    Optional<Path> caBundle();
+
+    /** The HTTPS proxy, {@code http://host:port}; {@code HTTPS_PROXY} unless set. */
+    Optional<String> httpsProxy();
+
+    /**
+     * Hosts ({@code host} or {@code host:port}) other than the registry's own that a token
+     * challenge may send the stager to. None, as in Ollama, which refuses any other host.
+     */
+    Optional<List<String>> allowTokenHost();
+
+    /** Parts of one blob downloaded in parallel (Ollama uses 16). */
+    @WithDefault("16")
+    int parts();
+
+    /** Size of one part; none for Ollama's rule (size/16 within 100 MB-1 GB). */
+    Optional<MemorySize> partSize();
+
+    /** Bandwidth limit in bytes per second for the whole run; none for no limit. */
+    Optional<MemorySize> maxBandwidth();
+  }
+
+  /** The lock on the store and what a run in a cluster writes to the Kubernetes API. */
+  interface Cluster {
+    /**
+     * Whether to use the Kubernetes API (store Lease, inventory ConfigMap, Events): {@code auto}
+     * inside a pod with a service-account token, {@code true}, or {@code false}.
+     */
+    @WithDefault("auto")
+    String kubernetes();
+
+    /** How long to wait for another stager's lock on the store before giving up (exit 3). */
+    @WithDefault("5m")
+    Duration lockWait();
+
+    /**
+     * A lock holder silent this long is presumed dead and stops blocking: the lock file's heartbeat
+     * age and the Lease's duration. Longer than an NFS server's restart grace (90 s) so a live
+     * holder stuck on a recovering export is not taken over.
+     */
+    @WithDefault("2m")
+    Duration lockStaleAfter();
+
+    /** The ConfigMap the inventory goes to in a cluster (the chart's stager.inventoryConfigMap). */
+    @WithDefault("ollama-airgap-inventory")
+    String inventoryConfigmap();
+
+    /** Kubernetes Events per run at most; model events beyond it are summed up in the last one. */
+    @WithDefault("20")
+    int maxEvents();
+  }
 }

@@ -153,6 +153,19 @@ public final class StagerOptions {
               "Retries of a transient failure (a request or part; an ollama pull) before the"
                   + " model fails."),
           Option.value(
+              "--min-rate",
+              "stager.min-rate",
+              "STAGER_MIN_RATE",
+              "SIZE",
+              "Bytes per second a transfer must reach over --min-rate-window, else it is a stall;"
+                  + " none: no minimum."),
+          Option.value(
+              "--min-rate-window",
+              "stager.min-rate-window",
+              "STAGER_MIN_RATE_WINDOW",
+              "DURATION",
+              "The span --min-rate is measured over."),
+          Option.value(
               "--kubernetes",
               "stager.kubernetes",
               "STAGER_KUBERNETES",

@@ -1,9 +1,13 @@
 package org.ollamaairgap.stager.ollama;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
 import org.jboss.logging.Logger;
-import org.ollamaairgap.common.cli.UsageException;
 import org.ollamaairgap.common.store.StoreLayout;
+import org.ollamaairgap.stager.config.ConfigCheck;
+import org.ollamaairgap.stager.config.OllamaHost;
 import org.ollamaairgap.stager.config.StagerConfig;
 import org.ollamaairgap.stager.driver.Driver;
 import org.ollamaairgap.stager.driver.DriverProvider;
@@ -16,18 +20,21 @@ import org.ollamaairgap.stager.driver.DriverProvider;
 public class OllamaDriverProvider implements DriverProvider {
   private static final Logger LOG = Logger.getLogger("ollama");
 
+  /**
+   * The slowest hashing rate assumed for Ollama's silent verify phase: a slow NFS export still
+   * reads 25 MB/s, so a longer silence than that allows is a stall.
+   */
+  static final long VERIFY_BYTES_PER_SECOND = 25_000_000L;
+
+  /** The wait before the first retry of a whole pull; it doubles per retry. */
+  static final Duration BACKOFF = Duration.ofSeconds(2);
+
+  /** The longest wait between two pulls of a model. */
+  static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
+
   @Override
   public String name() {
     return "ollama";
-  }
-
-  @Override
-  public void check(StagerConfig config) throws UsageException {
-    try {
-      options(config, config.modelsDir().toAbsolutePath());
-    } catch (IllegalArgumentException e) {
-      throw new UsageException(e.getMessage(), e);
-    }
   }
 
   @Override
@@ -35,24 +42,26 @@ public class OllamaDriverProvider implements DriverProvider {
     return new OllamaDriver(layout, options(config, layout.root()));
   }
 
-  static OllamaOptions options(StagerConfig config, java.nio.file.Path modelsDir) {
-    OllamaOptions.Builder builder =
-        OllamaOptions.builder(modelsDir)
-            .noprune(config.ollamaNoprune())
-            .insecure(config.insecure())
-            .readyTimeout(config.ollamaReadyTimeout())
-            .stopTimeout(config.ollamaStopTimeout())
-            .stallTimeout(config.stallTimeout())
-            .retries(config.retries())
-            // The server's own lines go to our log, marked, so kubectl logs shows both.
-            .serverOutput(line -> LOG.info("ollama: " + line));
-    config
-        .ollamaHost()
-        .filter(h -> !h.isBlank())
-        .map(OllamaOptions::parseHost)
-        .ifPresent(builder::host);
-    config.ollamaBin().ifPresent(builder::binary);
-    config.ollamaHome().ifPresent(builder::home);
-    return builder.build();
+  /** The driver's options from the configuration, which {@link ConfigCheck} has passed. */
+  public static OllamaOptions options(StagerConfig config, Path modelsDir) {
+    StagerConfig.Ollama ollama = config.ollama();
+    return new OllamaOptions(
+        ollama.ollamaHost().filter(h -> !h.isBlank()).map(OllamaHost::parse).orElse(null),
+        ollama.ollamaBin().orElse(null),
+        modelsDir,
+        ollama.ollamaNoprune(),
+        config.transfer().insecure(),
+        ollama.ollamaReadyTimeout(),
+        config.transfer().stallTimeout(),
+        VERIFY_BYTES_PER_SECOND,
+        config.transfer().retries(),
+        BACKOFF,
+        MAX_BACKOFF,
+        ollama.ollamaStopTimeout(),
+        ollama.ollamaHome().orElse(null),
+        Map.of(),
+        // The server's own lines go to our log, marked, so kubectl logs shows both.
+        line -> LOG.info("ollama: " + line),
+        OllamaOptions.Sleeper.REAL);
   }
 }

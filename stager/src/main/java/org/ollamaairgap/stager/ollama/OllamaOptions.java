@@ -3,13 +3,14 @@ package org.ollamaairgap.stager.ollama;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
- * How the {@code ollama} driver reaches Ollama and how patient it is.
+ * How the {@code ollama} driver reaches Ollama and how patient it is, as the run's configuration
+ * sets it ({@link OllamaDriverProvider#options} maps {@code StagerConfig} onto this; its defaults
+ * and checks live there, not here).
  *
  * @param host an existing Ollama server (from {@code OLLAMA_HOST}); null to start {@code ollama
  *     serve} as a child process
@@ -55,9 +56,6 @@ public record OllamaOptions(
     Consumer<String> serverOutput,
     Sleeper sleeper) {
 
-  /** Ollama's default port, used when {@code OLLAMA_HOST} names none and has no scheme. */
-  public static final int DEFAULT_PORT = 11434;
-
   /** Waits between retries. */
   @FunctionalInterface
   public interface Sleeper {
@@ -76,200 +74,5 @@ public record OllamaOptions(
     Objects.requireNonNull(serverOutput, "serverOutput");
     Objects.requireNonNull(sleeper, "sleeper");
     serverEnv = Map.copyOf(serverEnv == null ? Map.of() : serverEnv);
-    if (retries < 0) {
-      throw new IllegalArgumentException("retries must be 0 or more, got " + retries);
-    }
-    if (verifyBytesPerSecond <= 0) {
-      throw new IllegalArgumentException(
-          "verifyBytesPerSecond must be positive, got " + verifyBytesPerSecond);
-    }
-    if (stallTimeout.isZero() || stallTimeout.isNegative()) {
-      throw new IllegalArgumentException("stallTimeout must be positive, got " + stallTimeout);
-    }
-  }
-
-  /** Defaults for everything but the store: start {@code ollama serve} from {@code PATH}. */
-  public static Builder builder(Path modelsDir) {
-    return new Builder(modelsDir);
-  }
-
-  /**
-   * The base URL for an {@code OLLAMA_HOST} value, read as Ollama's own client reads it: no scheme
-   * means {@code http} and port 11434; {@code http://} without a port means 80, {@code https://}
-   * 443; an empty host means 127.0.0.1; a path is dropped.
-   *
-   * @throws IllegalArgumentException with a message for people when the value is unusable
-   */
-  public static URI parseHost(String value) {
-    String text = value == null ? "" : value.strip();
-    String scheme = "http";
-    int defaultPort = DEFAULT_PORT;
-    int sep = text.indexOf("://");
-    if (sep >= 0) {
-      scheme = text.substring(0, sep).toLowerCase(Locale.ROOT);
-      text = text.substring(sep + 3);
-      if (scheme.equals("http")) {
-        defaultPort = 80;
-      } else if (scheme.equals("https")) {
-        defaultPort = 443;
-      } else {
-        throw new IllegalArgumentException(
-            "OLLAMA_HOST '" + value + "' has scheme '" + scheme + "', expected http or https");
-      }
-    }
-    int slash = text.indexOf('/');
-    if (slash >= 0) {
-      text = text.substring(0, slash);
-    }
-    String host = text;
-    int port = defaultPort;
-    int colon = text.lastIndexOf(':');
-    boolean bracketed = text.startsWith("[");
-    if (colon >= 0 && (!bracketed || colon > text.indexOf(']'))) {
-      host = text.substring(0, colon);
-      String portText = text.substring(colon + 1);
-      try {
-        port = Integer.parseInt(portText);
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(
-            "OLLAMA_HOST '" + value + "' has port '" + portText + "', expected a number", e);
-      }
-      if (port < 1 || port > 65535) {
-        throw new IllegalArgumentException(
-            "OLLAMA_HOST '" + value + "' has port " + port + ", expected 1-65535");
-      }
-    }
-    if (host.isEmpty()) {
-      host = "127.0.0.1";
-    }
-    if (host.contains(":") && !host.startsWith("[")) {
-      host = "[" + host + "]";
-    }
-    try {
-      return new URI(scheme + "://" + host + ":" + port);
-    } catch (java.net.URISyntaxException e) {
-      throw new IllegalArgumentException(
-          "OLLAMA_HOST '" + value + "' is not a usable address: " + e.getMessage(), e);
-    }
-  }
-
-  /** Builds {@link OllamaOptions} with the documented defaults. */
-  public static final class Builder {
-    private URI host;
-    private Path binary;
-    private final Path modelsDir;
-    private boolean noprune = true;
-    private boolean insecure;
-    private Duration readyTimeout = Duration.ofSeconds(60);
-    private Duration stallTimeout = Duration.ofMinutes(2);
-    private long verifyBytesPerSecond = 25_000_000L;
-    private int retries = 5;
-    private Duration backoff = Duration.ofSeconds(2);
-    private Duration maxBackoff = Duration.ofMinutes(1);
-    private Duration stopTimeout = Duration.ofSeconds(10);
-    private Path home;
-    private Map<String, String> serverEnv = Map.of();
-    private Consumer<String> serverOutput =
-        line -> System.getLogger(OllamaServer.class.getName()).log(System.Logger.Level.INFO, line);
-    private Sleeper sleeper = Sleeper.REAL;
-
-    private Builder(Path modelsDir) {
-      this.modelsDir = modelsDir;
-    }
-
-    public Builder host(URI host) {
-      this.host = host;
-      return this;
-    }
-
-    public Builder binary(Path binary) {
-      this.binary = binary;
-      return this;
-    }
-
-    public Builder noprune(boolean noprune) {
-      this.noprune = noprune;
-      return this;
-    }
-
-    public Builder insecure(boolean insecure) {
-      this.insecure = insecure;
-      return this;
-    }
-
-    public Builder readyTimeout(Duration readyTimeout) {
-      this.readyTimeout = readyTimeout;
-      return this;
-    }
-
-    public Builder stallTimeout(Duration stallTimeout) {
-      this.stallTimeout = stallTimeout;
-      return this;
-    }
-
-    public Builder verifyBytesPerSecond(long verifyBytesPerSecond) {
-      this.verifyBytesPerSecond = verifyBytesPerSecond;
-      return this;
-    }
-
-    public Builder retries(int retries) {
-      this.retries = retries;
-      return this;
-    }
-
-    public Builder backoff(Duration backoff) {
-      this.backoff = backoff;
-      return this;
-    }
-
-    public Builder maxBackoff(Duration maxBackoff) {
-      this.maxBackoff = maxBackoff;
-      return this;
-    }
-
-    public Builder stopTimeout(Duration stopTimeout) {
-      this.stopTimeout = stopTimeout;
-      return this;
-    }
-
-    public Builder home(Path home) {
-      this.home = home;
-      return this;
-    }
-
-    public Builder serverEnv(Map<String, String> serverEnv) {
-      this.serverEnv = serverEnv;
-      return this;
-    }
-
-    public Builder serverOutput(Consumer<String> serverOutput) {
-      this.serverOutput = serverOutput;
-      return this;
-    }
-
-    public Builder sleeper(Sleeper sleeper) {
-      this.sleeper = sleeper;
-      return this;
-    }
-
-    public OllamaOptions build() {
-      return new OllamaOptions(
-          host,
-          binary,
-          modelsDir,
-          noprune,
-          insecure,
-          readyTimeout,
-          stallTimeout,
-          verifyBytesPerSecond,
-          retries,
-          backoff,
-          maxBackoff,
-          stopTimeout,
-          home,
-          serverEnv,
-          serverOutput,
-          sleeper);
-    }
   }
 }

@@ -23,6 +23,7 @@ import org.ollamaairgap.common.progress.PullListener;
 import org.ollamaairgap.common.store.StoreLayout;
 import org.ollamaairgap.stager.registry.RegistryDriver;
 import org.ollamaairgap.stager.registry.RegistryOptions;
+import org.ollamaairgap.stager.testing.TestOptions;
 import org.ollamaairgap.testing.Fixtures;
 import org.ollamaairgap.testing.LocalRegistry;
 import org.ollamaairgap.testing.StoreBuilder;
@@ -70,7 +71,7 @@ class BundleThroughRegistryTest {
 
     Path staged = dir.resolve("production");
     RegistryOptions options =
-        RegistryOptions.defaults().toBuilder()
+        TestOptions.registry()
             .mirror(java.net.URI.create(harbor.baseUrl() + "/"))
             .retries(2)
             .backoffBase(Duration.ofMillis(10))

@@ -36,12 +36,12 @@ class EffectiveConfigTest {
     StagerConfig config = effective.with(Map.of("stager.linger", "0", "stager.models", "a:1,b"));
 
     assertThat(config.linger()).isEqualTo(Duration.ZERO);
-    assertThat(config.stallTimeout()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(config.transfer().stallTimeout()).isEqualTo(Duration.ofMinutes(10));
     assertThat(config.modelsDir()).isEqualTo(Path.of("/nfs/models"));
     assertThat(config.models()).contains(List.of("a:1", "b"));
     assertThat(config.driver()).isEqualTo("ollama");
     assertThat(config.progressInterval()).isEqualTo(Duration.ofSeconds(10));
-    assertThat(config.partSize()).isEmpty();
+    assertThat(config.registry().partSize()).isEmpty();
     assertThat(config.report()).isEmpty();
   }
 

@@ -31,7 +31,7 @@ public final class FakeOllamaMain {
       System.err.println("Error: " + exitAtStart);
       System.exit(1);
     }
-    URI host = OllamaOptions.parseHost(System.getenv("OLLAMA_HOST"));
+    URI host = org.ollamaairgap.stager.config.OllamaHost.parse(System.getenv("OLLAMA_HOST"));
     Path models = Path.of(System.getenv("OLLAMA_MODELS"));
     System.out.println(
         "fake ollama: OLLAMA_HOST="

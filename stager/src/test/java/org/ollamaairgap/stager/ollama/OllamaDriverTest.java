@@ -1,7 +1,6 @@
 package org.ollamaairgap.stager.ollama;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.ollamaairgap.stager.testing.StageFailures.assertEnvironmentFailure;
 import static org.ollamaairgap.stager.testing.StageFailures.assertStageFailure;
 
@@ -34,6 +33,7 @@ import org.ollamaairgap.common.verify.BlobStatus;
 import org.ollamaairgap.stager.driver.StageException.Reason;
 import org.ollamaairgap.stager.ollama.FakeOllamaServer.Kind;
 import org.ollamaairgap.stager.ollama.FakeOllamaServer.Plan;
+import org.ollamaairgap.stager.testing.TestOptions;
 import org.ollamaairgap.testing.SyntheticBlob;
 import org.ollamaairgap.testing.SyntheticModel;
 
@@ -69,8 +69,8 @@ class OllamaDriverTest {
 
   private static final Duration STALL = Duration.ofSeconds(2);
 
-  private OllamaOptions.Builder options() {
-    return OllamaOptions.builder(store)
+  private TestOptions.Ollama options() {
+    return TestOptions.ollama(store)
         .host(fake.uri())
         .readyTimeout(Duration.ofSeconds(10))
         .stallTimeout(NO_STALL)
@@ -566,28 +566,5 @@ class OllamaDriverTest {
             Duration.ofSeconds(32),
             Duration.ofSeconds(60),
             Duration.ofSeconds(60));
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @CsvSource({
-    "'', http://127.0.0.1:11434",
-    "0.0.0.0, http://0.0.0.0:11434",
-    "ollama:11434, http://ollama:11434",
-    "http://ollama, http://ollama:80",
-    "https://ollama.example, https://ollama.example:443",
-    "http://10.0.0.5:8080/path, http://10.0.0.5:8080",
-    ":9999, http://127.0.0.1:9999",
-    "[::1]:11434, http://[::1]:11434",
-  })
-  void ollamaHostIsReadAsOllamaReadsIt(String value, String expected) {
-    assertThat(OllamaOptions.parseHost(value)).isEqualTo(URI.create(expected));
-  }
-
-  @Test
-  void unusableOllamaHostIsAUsageError() {
-    assertThatThrownBy(() -> OllamaOptions.parseHost("ftp://x"))
-        .hasMessage("OLLAMA_HOST 'ftp://x' has scheme 'ftp', expected http or https");
-    assertThatThrownBy(() -> OllamaOptions.parseHost("x:port"))
-        .hasMessage("OLLAMA_HOST 'x:port' has port 'port', expected a number");
   }
 }

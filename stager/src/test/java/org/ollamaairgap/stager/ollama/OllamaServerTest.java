@@ -25,6 +25,7 @@ import org.ollamaairgap.common.model.Manifest;
 import org.ollamaairgap.common.store.StoreLayout;
 import org.ollamaairgap.stager.driver.StageException;
 import org.ollamaairgap.stager.driver.StageException.Reason;
+import org.ollamaairgap.stager.testing.TestOptions;
 import org.ollamaairgap.testing.SyntheticModel;
 
 /** The driver's own {@code ollama serve} child, run as the fake {@code ollama} script. */
@@ -59,8 +60,8 @@ class OllamaServerTest {
     }
   }
 
-  private OllamaOptions.Builder options() {
-    return OllamaOptions.builder(store)
+  private TestOptions.Ollama options() {
+    return TestOptions.ollama(store)
         .binary(binary)
         .home(dir.resolve("home"))
         .serverEnv(env)
@@ -206,8 +207,7 @@ class OllamaServerTest {
     Path file = Files.writeString(dir.resolve("models-is-a-file"), "x");
     driver =
         new OllamaDriver(
-            new StoreLayout(file),
-            OllamaOptions.builder(file).binary(binary).serverEnv(env).build());
+            new StoreLayout(file), TestOptions.ollama(file).binary(binary).serverEnv(env).build());
 
     assertStageFailure(driver::start, Reason.NOT_WRITABLE)
         .startsWith("the models directory " + file + " is not writable for ollama serve")

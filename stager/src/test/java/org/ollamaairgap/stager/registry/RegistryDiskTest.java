@@ -18,6 +18,7 @@ import org.ollamaairgap.common.model.Digest;
 import org.ollamaairgap.common.progress.PullListener;
 import org.ollamaairgap.common.store.StoreLayout;
 import org.ollamaairgap.stager.driver.StageException.Reason;
+import org.ollamaairgap.stager.testing.TestOptions;
 import org.ollamaairgap.testing.SyntheticModel;
 
 /**
@@ -51,7 +52,7 @@ class RegistryDiskTest {
   RegistryDriver driver() {
     return new RegistryDriver(
         new StoreLayout(store),
-        RegistryOptions.defaults().toBuilder()
+        TestOptions.registry()
             .insecure(true)
             .parts(2)
             .partSize(256 * 1024)

@@ -27,6 +27,7 @@ import org.ollamaairgap.common.progress.PullListener;
 import org.ollamaairgap.common.store.StoreLayout;
 import org.ollamaairgap.stager.driver.StageException;
 import org.ollamaairgap.stager.driver.StageException.Reason;
+import org.ollamaairgap.stager.testing.TestOptions;
 import org.ollamaairgap.testing.SyntheticBlob;
 import org.ollamaairgap.testing.SyntheticModel;
 
@@ -54,8 +55,8 @@ class RegistryDriverTest {
     registry.close();
   }
 
-  RegistryOptions.Builder options() {
-    return RegistryOptions.defaults().toBuilder()
+  TestOptions.Registry options() {
+    return TestOptions.registry()
         .insecure(true)
         .parts(4)
         .partSize(64 * 1024)

@@ -27,6 +27,7 @@ import org.ollamaairgap.common.verify.BlobChecker;
 import org.ollamaairgap.common.verify.BlobStatus;
 import org.ollamaairgap.stager.driver.StageException;
 import org.ollamaairgap.stager.driver.StageException.Reason;
+import org.ollamaairgap.stager.testing.TestOptions;
 import org.ollamaairgap.testing.Fault;
 import org.ollamaairgap.testing.Fixtures;
 import org.ollamaairgap.testing.LocalRegistry;
@@ -47,7 +48,7 @@ class RegistryRealPartsTest {
   @TempDir Path store;
 
   static RegistryOptions options() {
-    return RegistryOptions.defaults().toBuilder()
+    return TestOptions.registry()
         .insecure(true)
         .parts(4)
         .partSize(256 * 1024)

@@ -20,6 +20,7 @@ import org.ollamaairgap.common.progress.PullListener;
 import org.ollamaairgap.common.store.StoreLayout;
 import org.ollamaairgap.stager.driver.StageException;
 import org.ollamaairgap.stager.driver.StageException.Reason;
+import org.ollamaairgap.stager.testing.TestOptions;
 import org.ollamaairgap.testing.SyntheticModel;
 
 /**
@@ -98,8 +99,8 @@ class RegistryTlsTest {
     assertThat(p.waitFor()).as(out).isZero();
   }
 
-  RegistryOptions.Builder options() {
-    return RegistryOptions.defaults().toBuilder()
+  TestOptions.Registry options() {
+    return TestOptions.registry()
         .parts(2)
         .partSize(64 * 1024)
         .retries(2)
@@ -133,13 +134,7 @@ class RegistryTlsTest {
   @Test
   void httpsProxy_tunnelsEveryRequest_unlessNoProxy() throws Exception {
     try (ConnectProxy proxy = new ConnectProxy()) {
-      RegistryOptions viaProxy =
-          options()
-              .caBundle(caPem)
-              .build()
-              .withProxyFromEnvironment(java.util.Map.of("https_proxy", proxy.url()));
-
-      stage(viaProxy);
+      stage(options().caBundle(caPem).env("https_proxy", proxy.url()).build());
 
       assertThat(proxy.requests)
           .isNotEmpty()
@@ -147,7 +142,12 @@ class RegistryTlsTest {
               r -> assertThat(r).startsWith("CONNECT " + registry.hostPort() + " HTTP/1.1"));
       int before = proxy.requests.size();
       Files.delete(new StoreLayout(store).manifest(model.name()));
-      stage(viaProxy.toBuilder().noProxy(List.of("127.0.0.1")).build());
+      stage(
+          options()
+              .caBundle(caPem)
+              .env("https_proxy", proxy.url())
+              .env("NO_PROXY", "127.0.0.1")
+              .build());
       assertThat(proxy.requests).hasSize(before);
     }
   }
@@ -155,12 +155,11 @@ class RegistryTlsTest {
   @Test
   void proxyFromEnvironment_prefersUpperCaseAndParsesNoProxy() {
     RegistryOptions o =
-        RegistryOptions.defaults()
-            .withProxyFromEnvironment(
-                java.util.Map.of(
-                    "HTTPS_PROXY", "proxy.corp:3128",
-                    "https_proxy", "http://other:1",
-                    "NO_PROXY", " .internal, Registry.Local ,"));
+        TestOptions.registry()
+            .env("HTTPS_PROXY", "proxy.corp:3128")
+            .env("https_proxy", "http://other:1")
+            .env("NO_PROXY", " .internal, Registry.Local ,")
+            .build();
 
     assertThat(o.httpsProxy()).isEqualTo(URI.create("http://proxy.corp:3128"));
     assertThat(o.noProxy()).containsExactly(".internal", "registry.local");

@@ -12,6 +12,7 @@ import org.ollamaairgap.common.model.StoreException;
 import org.ollamaairgap.common.progress.PullListener;
 import org.ollamaairgap.common.store.StoreLayout;
 import org.ollamaairgap.stager.driver.StageException;
+import org.ollamaairgap.stager.testing.TestOptions;
 
 /**
  * Runs the registry driver without Quarkus, for the benchmark script and the kill-and-resume test
@@ -28,7 +29,7 @@ public final class StageCli {
   }
 
   static int run(String[] args, PrintStream out) {
-    RegistryOptions.Builder o = RegistryOptions.defaults().toBuilder();
+    TestOptions.Registry o = TestOptions.registry();
     Path dir = null;
     List<String> models = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
