@@ -151,7 +151,7 @@ public class Stager {
     }
     Summary summary = summary(config, started, result);
     if (result.exitCode() != RunResult.USAGE) {
-      summary = publish(summary, result.verdicts(), layout, context, settings, events);
+      summary = publish(summary, result, layout, context, settings, events);
     }
     if (config.report().isPresent() && summary.exitCode() != RunResult.USAGE) {
       Path file = config.report().get();
@@ -183,7 +183,7 @@ public class Stager {
    */
   private Summary publish(
       Summary summary,
-      List<InventoryReader.Verdict> verdicts,
+      RunResult result,
       StoreLayout layout,
       ClusterContext context,
       ClusterSettings settings,
@@ -196,7 +196,10 @@ public class Stager {
       }
     }
     String by = context.enabled() ? context.podName() : Identity.current(System.getenv()).owner();
-    Inventory inventory = new InventoryReader(layout).read(verdicts, clock.instant(), by);
+    Inventory inventory =
+        new InventoryReader(layout)
+            .read(result.verdicts(), clock.instant(), by)
+            .withInventoryDigest(result.inventoryDigest());
     Summary with = summary.withInventory(inventory);
     var publisher = cluster.inventory(context, settings);
     if (publisher.isEmpty()) {

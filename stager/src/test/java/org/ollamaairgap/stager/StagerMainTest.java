@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.ollamaairgap.common.cli.Option;
+import org.ollamaairgap.common.digest.Sha256;
 import org.ollamaairgap.stager.config.StagerOptions;
 
 /** The program as the Job runs it: flags, exit codes, summary, report and termination log. */
@@ -162,6 +163,11 @@ class StagerMainTest {
     assertThat(done.get("bytesTransferred").asLong()).isEqualTo(done.get("sizeBytes").asLong());
     JsonNode failed = summary.get("models").get(1);
     assertThat(failed.get("outcome").asText()).isEqualTo("failed");
+    // The inventory file of what was verified, and its digest for production.
+    Path inventory = models.resolve(".ollama-airgap/inventory.json");
+    assertThat(summary.get("inventoryDigest").asText())
+        .isEqualTo(Sha256.of(Files.readAllBytes(inventory)).toString())
+        .isEqualTo(summary.get("inventory").get("inventoryDigest").asText());
     assertThat(Files.readString(terminationLog))
         .isEqualTo(
             "1 of 2 models failed; first: ok-broken:2: max retries exceeded: connection reset by"

@@ -6,7 +6,9 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
+import org.ollamaairgap.common.digest.ChunkedHash;
 import org.ollamaairgap.common.digest.HashResult;
 import org.ollamaairgap.common.digest.Sha256;
 import org.ollamaairgap.common.model.Digest;
@@ -30,6 +32,43 @@ public final class BlobChecker {
    * content, passing each chunk's length to {@code hashed} as it is read.
    */
   public BlobCheck check(Digest digest, long expectedSize, boolean hash, LongConsumer hashed) {
+    return check(digest, expectedSize, hash ? file -> Sha256.file(file, hashed) : null);
+  }
+
+  /**
+   * Checks the blob as {@link #check} does with hashing, computing its chunk digests from the same
+   * read ({@link Sha256#fileChunked}); {@code chunks} hears of them only when the blob is OK, so
+   * the chunk digests kept are always of bytes whose whole SHA-256 matched the blob's name.
+   */
+  public BlobCheck checkChunked(
+      Digest digest,
+      long expectedSize,
+      long chunkSize,
+      LongConsumer hashed,
+      Consumer<ChunkedHash> chunks) {
+    ChunkedHash[] computed = new ChunkedHash[1];
+    BlobCheck check =
+        check(
+            digest,
+            expectedSize,
+            file -> {
+              computed[0] = Sha256.fileChunked(file, chunkSize, hashed);
+              return computed[0].whole();
+            });
+    if (check.ok()) {
+      chunks.accept(computed[0]);
+    }
+    return check;
+  }
+
+  /** How a blob's content is hashed. */
+  @FunctionalInterface
+  private interface Hasher {
+    HashResult hash(Path file) throws IOException;
+  }
+
+  /** With {@code hasher} null, checks presence, kind and size only. */
+  private BlobCheck check(Digest digest, long expectedSize, Hasher hasher) {
     Path path = layout.blob(digest);
     BasicFileAttributes attributes;
     try {
@@ -68,12 +107,12 @@ public final class BlobChecker {
           size,
           path + " has " + size + " bytes, the manifest says " + expectedSize);
     }
-    if (!hash) {
+    if (hasher == null) {
       return new BlobCheck(digest, expectedSize, BlobStatus.OK, size, null, "");
     }
     HashResult result;
     try {
-      result = Sha256.file(path, hashed);
+      result = hasher.hash(path);
     } catch (IOException e) {
       return problem(digest, expectedSize, BlobStatus.UNREADABLE, size, path + ": " + e);
     }

@@ -13,13 +13,16 @@ import org.ollamaairgap.stager.inventory.Inventory;
 
 /**
  * Writes the inventory into a ConfigMap that the deployment tooling reads: key {@code
- * inventory.json} (the whole {@link Inventory}) and key {@code expect} (ready for the verifier's
- * {@code VERIFIER_EXPECT}). The content is replaced on every run; needs {@code create} on
- * configmaps and {@code get}/{@code update} on this one name.
+ * inventory.json} (the whole {@link Inventory}), key {@code expect} (ready for the verifier's
+ * {@code VERIFIER_EXPECT}) and key {@code inventoryDigest} (ready for {@code
+ * VERIFIER_INVENTORY_DIGEST}) when the run wrote the store's inventory file. The content is
+ * replaced on every run; needs {@code create} on configmaps and {@code get}/{@code update} on this
+ * one name.
  */
 public final class InventoryPublisher {
   public static final String INVENTORY_KEY = "inventory.json";
   public static final String EXPECT_KEY = "expect";
+  public static final String INVENTORY_DIGEST_KEY = "inventoryDigest";
   private static final int CONFLICT = 409;
   private static final int ATTEMPTS = 3;
 
@@ -55,6 +58,9 @@ public final class InventoryPublisher {
       throw new IllegalStateException("cannot serialize the inventory", e);
     }
     data.put(EXPECT_KEY, inventory.expect());
+    if (inventory.inventoryDigest() != null) {
+      data.put(INVENTORY_DIGEST_KEY, inventory.inventoryDigest());
+    }
     Map<String, String> labels =
         Map.of(
             "app.kubernetes.io/name", "ollama-airgap-stager",

@@ -1,5 +1,6 @@
 package org.ollamaairgap.stager.run;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,17 +11,21 @@ import java.util.Map;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 import org.ollamaairgap.common.cli.UsageException;
+import org.ollamaairgap.common.digest.ChunkedHash;
 import org.ollamaairgap.common.model.Descriptor;
+import org.ollamaairgap.common.model.Digest;
 import org.ollamaairgap.common.model.Manifest;
 import org.ollamaairgap.common.model.ModelName;
 import org.ollamaairgap.common.progress.ModelState;
 import org.ollamaairgap.common.progress.Outcome;
 import org.ollamaairgap.common.progress.PullListener;
 import org.ollamaairgap.common.store.StoreLayout;
+import org.ollamaairgap.common.store.StoreWriter;
 import org.ollamaairgap.common.verify.BlobCheck;
 import org.ollamaairgap.common.verify.BlobChecker;
 import org.ollamaairgap.stager.driver.Driver;
 import org.ollamaairgap.stager.driver.StageException;
+import org.ollamaairgap.stager.inventory.InventoryFileRecorder;
 import org.ollamaairgap.stager.inventory.InventoryReader;
 import org.ollamaairgap.stager.lock.LockException;
 import org.ollamaairgap.stager.lock.LockHeldException;
@@ -50,8 +55,10 @@ public final class StagingRun {
   private final ProgressTracker tracker;
   private final PullListener listener;
   private final Clock clock;
+  private final InventoryFileRecorder chunks = new InventoryFileRecorder();
   private StoreLock lock;
   private Duration lockWait = Duration.ZERO;
+  private Digest inventoryDigest;
 
   /**
    * @param tracker counts the events; the summary reads bytes and retries from it
@@ -108,12 +115,41 @@ public final class StagingRun {
           }
         }
         stillLocked(held);
+        inventoryDigest = writeInventory(entries);
       }
     } catch (StageException e) {
       LOG.error(e.getMessage());
       return finish(entries, RunResult.ENVIRONMENT, e.getMessage());
     }
-    return finish(entries, -1, null);
+    return finish(entries, -1, null).withInventoryDigest(inventoryDigest);
+  }
+
+  /** Writes the store's inventory file for the models verified in this run, under the lock. */
+  private Digest writeInventory(Map<ModelName, Entry> entries) throws StageException {
+    Map<ModelName, Manifest> verified = new LinkedHashMap<>();
+    for (Entry entry : entries.values()) {
+      if (entry.outcome == Outcome.DONE) {
+        verified.put(entry.name, entry.manifest);
+      }
+    }
+    try {
+      Digest digest = chunks.write(new StoreWriter(layout), verified);
+      LOG.infof(
+          "inventory of %d model%s written to %s: --inventory-digest %s"
+              + " (VERIFIER_INVENTORY_DIGEST) for production",
+          verified.size(), verified.size() == 1 ? "" : "s", layout.inventory(), digest);
+      return digest;
+    } catch (IOException e) {
+      throw new StageException(
+          StageException.Reason.NOT_WRITABLE,
+          "cannot write the inventory "
+              + layout.inventory()
+              + " ("
+              + e.getMessage()
+              + "): check that the store is writable and has space (--models-dir / OLLAMA_MODELS),"
+              + " then run the stager again",
+          e);
+    }
   }
 
   private StoreLock.Held lock() throws StageException {
@@ -232,7 +268,12 @@ public final class StagingRun {
     List<String> problems = new ArrayList<>();
     for (Descriptor blob : manifest.blobs().values()) {
       BlobCheck check =
-          checker.check(blob.digest(), blob.size(), true, n -> listener.hashed(model, n));
+          checker.checkChunked(
+              blob.digest(),
+              blob.size(),
+              ChunkedHash.DEFAULT_CHUNK_SIZE,
+              n -> listener.hashed(model, n),
+              chunks::record);
       if (!check.ok()) {
         problems.add(check.detail());
       }

@@ -1,6 +1,7 @@
 package org.ollamaairgap.stager.run;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import org.ollamaairgap.stager.inventory.Inventory;
 
@@ -28,6 +29,16 @@ public record Summary(
     double durationSeconds,
     List<ModelReport> models,
     @JsonInclude(JsonInclude.Include.NON_NULL) Inventory inventory) {
+
+  /**
+   * The digest of the store's inventory file this run wrote: the value for the verifier's {@code
+   * --inventory-digest} ({@code VERIFIER_INVENTORY_DIGEST}); absent when none was written.
+   */
+  @JsonProperty(value = "inventoryDigest", access = JsonProperty.Access.READ_ONLY)
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public String inventoryDigest() {
+    return inventory == null ? null : inventory.inventoryDigest();
+  }
 
   /** The same summary with another exit code and reason. */
   public Summary with(int exitCode, String reason) {

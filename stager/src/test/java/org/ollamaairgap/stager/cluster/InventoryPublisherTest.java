@@ -38,6 +38,29 @@ class InventoryPublisherTest {
   }
 
   @Test
+  void publish_withInventoryFile_addsItsDigest() throws Exception {
+    Inventory inventory =
+        inventory(
+                new InventoryModel(
+                    "registry.ollama.ai/library/llama3.2:3b",
+                    A,
+                    2019393189L,
+                    5,
+                    "2026-11-29T04:59:00Z",
+                    Outcome.DONE,
+                    null))
+            .withInventoryDigest(org.ollamaairgap.common.model.Digest.parse(B));
+
+    new InventoryPublisher(api.client(), NS, NAME, json).publish(inventory);
+
+    assertThat(configMap().getData())
+        .containsOnlyKeys("inventory.json", "expect", "inventoryDigest")
+        .containsEntry("inventoryDigest", B);
+    assertThat(json.readTree(configMap().getData().get("inventory.json")).get("inventoryDigest"))
+        .hasToString("\"" + B + "\"");
+  }
+
+  @Test
   void publish_noConfigMap_createsItWithInventoryAndExpect() throws Exception {
     Inventory inventory =
         inventory(
