@@ -69,7 +69,10 @@ record Plan(StoreLayout layout, StoreVerifier.Options options, Path report) {
     return new Plan(
         layout,
         new StoreVerifier.Options(
-            config.mode() == VerifierConfig.Mode.FULL, parallelism, requirements),
+            config.mode() == VerifierConfig.Mode.FULL,
+            parallelism,
+            requirements,
+            InventoryOptions.trust(config)),
         report);
   }
 

@@ -31,6 +31,19 @@ public interface VerifierConfig {
   /** Models pinned to a manifest digest, {@code name@sha256:<hex>}. */
   Optional<List<String>> expect();
 
+  /**
+   * The SHA-256 the store's inventory file must have, {@code sha256:<hex>}; then its models are
+   * required and pinned and its blobs verified chunk by chunk.
+   */
+  Optional<String> inventoryDigest();
+
+  /** PEM public keys one of which must have signed the inventory's DSSE envelope. */
+  Optional<List<Path>> trustKey();
+
+  /** A model on disk that the trusted inventory does not list is an ERROR. */
+  @WithDefault("false")
+  boolean onlyTrusted();
+
   @WithDefault("full")
   Mode mode();
 

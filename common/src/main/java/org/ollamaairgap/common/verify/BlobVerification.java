@@ -11,12 +11,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import org.ollamaairgap.common.digest.ChunkedHash;
 import org.ollamaairgap.common.model.Digest;
 import org.ollamaairgap.common.store.StoreLayout;
 
 /**
  * Checks each distinct referenced blob once, in parallel, the largest first, and turns every
- * problem into a finding naming the models that use the blob.
+ * problem into a finding naming the models that use the blob. Blobs a trusted inventory describes
+ * are checked chunk by chunk ({@link ChunkedBlobs}), the others hashed whole.
  */
 final class BlobVerification {
   private final StoreLayout layout;
@@ -41,12 +43,41 @@ final class BlobVerification {
     return checked.sum();
   }
 
-  Map<Digest, BlobCheck> checkAll(Map<Digest, BlobReference> references)
+  /**
+   * Checks every referenced blob. With hashing, the blobs {@code described} gives chunk digests for
+   * (a trusted inventory) are verified chunk by chunk across all threads first, then the others are
+   * hashed whole, a blob per thread.
+   */
+  Map<Digest, BlobCheck> checkAll(
+      Map<Digest, BlobReference> references, Map<Digest, ChunkedHash> described)
       throws InterruptedException {
     List<BlobReference> order = new ArrayList<>(references.values());
     // Largest first, so that the long hashes overlap and no big blob starts last.
     order.sort(Comparator.comparingLong((BlobReference r) -> r.size).reversed());
     BlobChecker checker = new BlobChecker(layout);
+    ChunkedBlobs chunked = new ChunkedBlobs(layout, described, options.parallelism());
+    List<BlobReference> byChunks = new ArrayList<>();
+    List<BlobReference> whole = new ArrayList<>();
+    for (BlobReference ref : order) {
+      (options.hash() && chunked.describes(ref) ? byChunks : whole).add(ref);
+    }
+    Map<Digest, BlobCheck> checks = new LinkedHashMap<>();
+    Map<Digest, ChunkedBlobs.Outcome> outcomes = chunked.check(byChunks, checker, this::hashed);
+    for (BlobReference ref : byChunks) {
+      ChunkedBlobs.Outcome outcome = outcomes.get(ref.digest);
+      checks.put(ref.digest, report(ref, outcome.check(), outcome.chunkFinding()));
+    }
+    checks.putAll(checkWhole(whole, checker));
+    return checks;
+  }
+
+  private void hashed(long n) {
+    checked.add(n);
+    listener.bytesChecked(n);
+  }
+
+  private Map<Digest, BlobCheck> checkWhole(List<BlobReference> order, BlobChecker checker)
+      throws InterruptedException {
     AtomicInteger threads = new AtomicInteger();
     ExecutorService pool =
         Executors.newFixedThreadPool(
@@ -76,23 +107,20 @@ final class BlobVerification {
   }
 
   private BlobCheck checkOne(BlobChecker checker, BlobReference ref) {
-    BlobCheck check =
-        checker.check(
-            ref.digest,
-            ref.size,
-            options.hash(),
-            n -> {
-              checked.add(n);
-              listener.bytesChecked(n);
-            });
+    BlobCheck check = checker.check(ref.digest, ref.size, options.hash(), this::hashed);
     if (!options.hash() && check.ok()) {
-      checked.add(ref.size);
-      listener.bytesChecked(ref.size);
+      hashed(ref.size);
     }
+    return report(ref, check, null);
+  }
+
+  /** Passes the check on and turns its problems into findings; {@code chunkFinding} wins. */
+  private BlobCheck report(BlobReference ref, BlobCheck check, Finding chunkFinding) {
     listener.blobChecked(check);
     String models = String.join(",", ref.models);
     if (!check.ok()) {
-      findings.add(BlobFindings.of(check, models, layout), ref.models);
+      findings.add(
+          chunkFinding != null ? chunkFinding : BlobFindings.of(check, models, layout), ref.models);
     }
     if (!ref.disagreeing.isEmpty()) {
       List<String> concerned = new ArrayList<>(ref.models);

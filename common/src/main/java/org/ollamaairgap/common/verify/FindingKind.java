@@ -33,6 +33,14 @@ public enum FindingKind {
   REQUIRED_MODEL_MISSING(Severity.ERROR),
   /** A pinned model's manifest bytes differ from the pin. */
   EXPECTED_DIGEST_MISMATCH(Severity.ERROR),
+  /**
+   * The pinned or signed inventory ({@code --inventory-digest}, {@code --trust-key}) is missing,
+   * unreadable, not the pinned bytes, not a valid inventory, or its envelope does not verify:
+   * nothing in it is trusted.
+   */
+  INVENTORY_NOT_TRUSTED(Severity.ERROR),
+  /** With {@code --only-trusted}: a model on disk that the trusted inventory does not list. */
+  UNTRUSTED_MODEL(Severity.ERROR),
   /** An empty directory under {@code manifests/} (or an empty {@code manifests/}). */
   EMPTY_MANIFEST_DIR(Severity.WARNING),
   /** {@code -partial} / {@code -partial-N} files of an interrupted pull. */

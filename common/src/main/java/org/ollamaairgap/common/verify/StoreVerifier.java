@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.ollamaairgap.common.digest.ChunkedHash;
+import org.ollamaairgap.common.inventory.StoreInventory;
 import org.ollamaairgap.common.model.Digest;
 import org.ollamaairgap.common.model.Manifest;
 import org.ollamaairgap.common.store.StoreLayout;
@@ -16,7 +18,8 @@ import org.ollamaairgap.common.store.StoreLayout;
 /**
  * Verifies a whole Ollama store: walks {@code manifests/*&#47;*&#47;*&#47;*} exactly as Ollama
  * lists models ({@link ManifestWalk}), checks the required and pinned models ({@link
- * RequirementCheck}), checks each distinct blob once ({@link BlobVerification}), lists {@code
+ * RequirementCheck}), with a pinned inventory also its models and chunk digests ({@link
+ * TrustedInventory}), checks each distinct blob once ({@link BlobVerification}), lists {@code
  * blobs/} ({@link BlobsDirScan}), and reports what would make {@code ollama serve} fail or mutate a
  * read-only store. It only reads: nothing in the store is created, changed or opened unless it is a
  * regular file.
@@ -28,13 +31,23 @@ public final class StoreVerifier {
    * @param hash hash every blob ({@code full}) or only check presence and size ({@code size})
    * @param parallelism blobs checked at once, at least 1
    * @param requirements models that must be present, some pinned to a manifest digest
+   * @param trust what makes the store's inventory trusted ({@link InventoryTrust#NONE}: verify
+   *     without one); a trusted inventory's models are required and pinned to their manifests, and
+   *     the blobs it describes are verified chunk by chunk
    */
-  public record Options(boolean hash, int parallelism, List<Requirement> requirements) {
+  public record Options(
+      boolean hash, int parallelism, List<Requirement> requirements, InventoryTrust trust) {
     public Options {
       if (parallelism < 1) {
         throw new IllegalArgumentException("parallelism must be at least 1, got " + parallelism);
       }
       requirements = List.copyOf(requirements);
+      java.util.Objects.requireNonNull(trust, "trust");
+    }
+
+    /** Without an inventory. */
+    public Options(boolean hash, int parallelism, List<Requirement> requirements) {
+      this(hash, parallelism, requirements, InventoryTrust.NONE);
     }
   }
 
@@ -71,10 +84,23 @@ public final class StoreVerifier {
             entries.size(),
             references.size(),
             total));
-    new RequirementCheck(layout, findings).check(options.requirements(), entries);
+    List<Requirement> requirements = new ArrayList<>(options.requirements());
+    Map<Digest, ChunkedHash> described = Map.of();
+    if (options.trust().enabled()) {
+      StoreInventory trusted = TrustedInventory.load(layout, options.trust(), findings);
+      if (trusted != null) {
+        requirements.addAll(TrustedInventory.requirements(trusted));
+        described = trusted.blobs();
+        if (options.trust().onlyTrusted()) {
+          TrustedInventory.onlyListed(trusted, entries, layout, findings);
+        }
+      }
+    }
+    new RequirementCheck(layout, findings).check(requirements, entries);
     BlobVerification blobs = new BlobVerification(layout, options, listener, findings);
     // Without blobs/ every blob is missing: one finding says so, not one per blob.
-    Map<Digest, BlobCheck> checks = blobsDir ? blobs.checkAll(references) : new LinkedHashMap<>();
+    Map<Digest, BlobCheck> checks =
+        blobsDir ? blobs.checkAll(references, described) : new LinkedHashMap<>();
     long[] unreferenced =
         blobsDir ? new BlobsDirScan(layout, findings).scan(references.keySet()) : new long[2];
     List<ModelResult> models = results(entries, checks);
