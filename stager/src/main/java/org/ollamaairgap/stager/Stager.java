@@ -17,6 +17,9 @@ import org.jboss.logging.Logger;
 import org.ollamaairgap.common.cli.CommandLine;
 import org.ollamaairgap.common.cli.UsageException;
 import org.ollamaairgap.common.progress.Outcome;
+import org.ollamaairgap.common.sign.Ed25519Keys;
+import org.ollamaairgap.common.sign.SignatureCheckException;
+import org.ollamaairgap.common.sign.Signer;
 import org.ollamaairgap.common.store.StoreLayout;
 import org.ollamaairgap.stager.cluster.Cluster;
 import org.ollamaairgap.stager.cluster.ClusterContext;
@@ -86,6 +89,7 @@ public class Stager {
     StagerConfig config = null;
     DriverProvider provider;
     ClusterContext context;
+    Signer signer;
     try {
       CommandLine.Parsed parsed = cli.parse(args);
       if (parsed.help()) {
@@ -95,6 +99,7 @@ public class Stager {
       }
       config = effective.with(parsed.properties());
       ConfigCheck.check(config);
+      signer = signer(config);
       provider = drivers.select(config.driver());
       provider.check(config);
       context = Cluster.context(config.cluster().kubernetes(), System.getenv());
@@ -116,13 +121,17 @@ public class Stager {
           e.getMessage(), config == null ? DEFAULT_TERMINATION_LOG : config.terminationLog());
       return RunResult.USAGE;
     }
-    int exit = stage(config, provider, context, writer);
+    int exit = stage(config, provider, context, signer, writer);
     linger(config.linger());
     return exit;
   }
 
   private int stage(
-      StagerConfig config, DriverProvider provider, ClusterContext context, SummaryWriter writer) {
+      StagerConfig config,
+      DriverProvider provider,
+      ClusterContext context,
+      Signer signer,
+      SummaryWriter writer) {
     Instant started = clock.instant();
     StoreLayout layout = new StoreLayout(config.modelsDir());
     StagerConfig.Cluster clusterConfig = config.cluster();
@@ -145,6 +154,7 @@ public class Stager {
       result =
           new StagingRun(layout, tracker, metrics)
               .lockedBy(cluster.lock(context, layout, settings), clusterConfig.lockWait())
+              .signedBy(signer)
               .run(config.models().orElse(List.of()), () -> provider.open(config, layout));
     } finally {
       ticks.close();
@@ -231,6 +241,18 @@ public class Stager {
         Duration.between(started, clock.instant()).toMillis() / 1000.0,
         result.models(),
         null);
+  }
+
+  /** The inventory's signer from {@code --signing-key}, read before anything is touched. */
+  private static Signer signer(StagerConfig config) throws UsageException {
+    if (config.signingKey().isEmpty()) {
+      return null;
+    }
+    try {
+      return new Signer(Ed25519Keys.readPrivate(config.signingKey().get()));
+    } catch (SignatureCheckException e) {
+      throw new UsageException("--signing-key / STAGER_SIGNING_KEY: " + e.getMessage(), e);
+    }
   }
 
   private static void linger(Duration linger) {

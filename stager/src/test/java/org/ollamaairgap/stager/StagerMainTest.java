@@ -18,6 +18,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.ollamaairgap.common.cli.Option;
 import org.ollamaairgap.common.digest.Sha256;
 import org.ollamaairgap.stager.config.StagerOptions;
+import org.ollamaairgap.testing.OpensslKeys;
 
 /** The program as the Job runs it: flags, exit codes, summary, report and termination log. */
 @QuarkusMainTest
@@ -172,5 +173,28 @@ class StagerMainTest {
         .isEqualTo(
             "1 of 2 models failed; first: ok-broken:2: max retries exceeded: connection reset by"
                 + " the fake after 65536 bytes");
+  }
+
+  @Test
+  void signingKeyThatIsPublic_exits2AndTouchesNothing(QuarkusMainLauncher launcher)
+      throws Exception {
+    OpensslKeys.Pair keys = OpensslKeys.generate(tmp, "k");
+    Path models = tmp.resolve("models");
+
+    LaunchResult result =
+        launcher.launch(
+            "--driver=fake",
+            "--models-dir",
+            models.toString(),
+            "--linger=0",
+            "--signing-key",
+            keys.pub().toString(),
+            "ok-a:1");
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(summary(result).get("reason").asText())
+        .startsWith("--signing-key / STAGER_SIGNING_KEY: ")
+        .contains("holds a public key, but signing needs the private key");
+    assertThat(models).doesNotExist();
   }
 }

@@ -37,6 +37,9 @@ public interface StagerConfig {
   /** Where to write the JSON summary, besides the log. */
   Optional<Path> report();
 
+  /** PKCS#8 PEM Ed25519 private key that signs the store's inventory; none: unsigned. */
+  Optional<Path> signingKey();
+
   /** Kubernetes' termination message file; written only when it already exists. */
   @WithDefault("/dev/termination-log")
   Path terminationLog();

@@ -92,6 +92,13 @@ public final class StagerOptions {
               "FILE",
               "Also write the JSON summary to this file."),
           Option.value(
+              "--signing-key",
+              "stager.signing-key",
+              "STAGER_SIGNING_KEY",
+              "FILE",
+              "PKCS#8 PEM Ed25519 private key (openssl genpkey -algorithm ed25519): also write the"
+                  + " inventory's signature, .ollama-airgap/inventory.dsse.json."),
+          Option.value(
               "--termination-log",
               "stager.termination-log",
               "STAGER_TERMINATION_LOG",

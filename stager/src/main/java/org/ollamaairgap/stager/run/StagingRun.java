@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 import org.ollamaairgap.common.cli.UsageException;
-import org.ollamaairgap.common.digest.ChunkedHash;
 import org.ollamaairgap.common.model.Descriptor;
 import org.ollamaairgap.common.model.Digest;
 import org.ollamaairgap.common.model.Manifest;
@@ -19,10 +18,9 @@ import org.ollamaairgap.common.model.ModelName;
 import org.ollamaairgap.common.progress.ModelState;
 import org.ollamaairgap.common.progress.Outcome;
 import org.ollamaairgap.common.progress.PullListener;
+import org.ollamaairgap.common.sign.Signer;
 import org.ollamaairgap.common.store.StoreLayout;
 import org.ollamaairgap.common.store.StoreWriter;
-import org.ollamaairgap.common.verify.BlobCheck;
-import org.ollamaairgap.common.verify.BlobChecker;
 import org.ollamaairgap.stager.driver.Driver;
 import org.ollamaairgap.stager.driver.StageException;
 import org.ollamaairgap.stager.inventory.InventoryFileRecorder;
@@ -56,9 +54,11 @@ public final class StagingRun {
   private final PullListener listener;
   private final Clock clock;
   private final InventoryFileRecorder chunks = new InventoryFileRecorder();
+  private final Rehash rehash;
   private StoreLock lock;
   private Duration lockWait = Duration.ZERO;
   private Digest inventoryDigest;
+  private Signer signer;
 
   /**
    * @param tracker counts the events; the summary reads bytes and retries from it
@@ -69,6 +69,7 @@ public final class StagingRun {
     this.tracker = tracker;
     this.listener = new BlobsOnce(new FanOut(List.of(tracker, others)));
     this.clock = tracker.clock();
+    this.rehash = new Rehash(layout, listener, chunks);
   }
 
   /**
@@ -79,6 +80,12 @@ public final class StagingRun {
   public StagingRun lockedBy(StoreLock lock, Duration wait) {
     this.lock = lock;
     this.lockWait = wait;
+    return this;
+  }
+
+  /** Signs the inventory file with {@code signer} (null: unsigned). */
+  public StagingRun signedBy(Signer signer) {
+    this.signer = signer;
     return this;
   }
 
@@ -133,12 +140,7 @@ public final class StagingRun {
       }
     }
     try {
-      Digest digest = chunks.write(new StoreWriter(layout), verified);
-      LOG.infof(
-          "inventory of %d model%s written to %s: --inventory-digest %s"
-              + " (VERIFIER_INVENTORY_DIGEST) for production",
-          verified.size(), verified.size() == 1 ? "" : "s", layout.inventory(), digest);
-      return digest;
+      return chunks.write(new StoreWriter(layout), verified, signer);
     } catch (IOException e) {
       throw new StageException(
           StageException.Reason.NOT_WRITABLE,
@@ -237,7 +239,7 @@ public final class StagingRun {
           model.displayShortest(),
           manifest.blobs().size(),
           ProgressLog.bytes(manifest.totalSize()));
-      String problem = reverify(model, manifest);
+      String problem = rehash.check(model, manifest);
       if (problem != null) {
         fail(entry, problem);
         return;
@@ -260,38 +262,6 @@ public final class StagingRun {
       LOG.errorf(e, "%s: unexpected error in the driver", model.displayShortest());
       fail(entry, "unexpected error: " + e);
     }
-  }
-
-  /** Re-hashes every blob of the manifest; returns what is wrong, or null. */
-  private String reverify(ModelName model, Manifest manifest) {
-    BlobChecker checker = new BlobChecker(layout);
-    List<String> problems = new ArrayList<>();
-    for (Descriptor blob : manifest.blobs().values()) {
-      BlobCheck check =
-          checker.checkChunked(
-              blob.digest(),
-              blob.size(),
-              ChunkedHash.DEFAULT_CHUNK_SIZE,
-              n -> listener.hashed(model, n),
-              chunks::record);
-      if (!check.ok()) {
-        problems.add(check.detail());
-      }
-    }
-    if (problems.isEmpty()) {
-      return null;
-    }
-    return "verification failed for "
-        + problems.size()
-        + " of "
-        + manifest.blobs().size()
-        + " blobs: "
-        + String.join("; ", problems)
-        + ". Delete the damaged blob file"
-        + (problems.size() > 1 ? "s" : "")
-        + " and run the stager again to download "
-        + (problems.size() > 1 ? "them" : "it")
-        + " anew.";
   }
 
   private void fail(Entry entry, String reason) {

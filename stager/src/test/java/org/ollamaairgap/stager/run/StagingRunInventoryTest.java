@@ -19,10 +19,15 @@ import org.ollamaairgap.common.inventory.StoreInventory;
 import org.ollamaairgap.common.model.Digest;
 import org.ollamaairgap.common.model.ModelName;
 import org.ollamaairgap.common.progress.PullListener;
+import org.ollamaairgap.common.sign.Ed25519Keys;
+import org.ollamaairgap.common.sign.EnvelopeVerifier;
+import org.ollamaairgap.common.sign.InventorySignature;
+import org.ollamaairgap.common.sign.Signer;
 import org.ollamaairgap.common.store.StoreLayout;
 import org.ollamaairgap.stager.progress.ProgressTracker;
 import org.ollamaairgap.stager.testing.FakeDriver;
 import org.ollamaairgap.stager.testing.TestClock;
+import org.ollamaairgap.testing.OpensslKeys;
 import org.ollamaairgap.testing.SyntheticModel;
 
 /** Every run that gets to the end writes the store's inventory file of what it verified. */
@@ -32,6 +37,10 @@ class StagingRunInventoryTest {
   private final AtomicLong hashed = new AtomicLong();
 
   private RunResult run(String... names) {
+    return run(null, names);
+  }
+
+  private RunResult run(Signer signer, String... names) {
     StoreLayout layout = new StoreLayout(tmp.resolve("models"));
     ProgressTracker tracker =
         new ProgressTracker(new TestClock(Instant.parse("2026-01-01T00:00:00Z")));
@@ -43,6 +52,7 @@ class StagingRunInventoryTest {
           }
         };
     return new StagingRun(layout, tracker, counter)
+        .signedBy(signer)
         .run(List.of(names), () -> new FakeDriver(layout));
   }
 
@@ -95,5 +105,33 @@ class StagingRunInventoryTest {
 
     assertThat(result.exitCode()).isEqualTo(3);
     assertThat(result.inventoryDigest()).isNull();
+  }
+
+  @Test
+  void run_withSigningKey_writesAnEnvelopeTheVerifierSideAccepts_andUnsignedRemovesIt()
+      throws Exception {
+    OpensslKeys.Pair keys = OpensslKeys.generate(Files.createDirectories(tmp.resolve("keys")), "k");
+    Signer signer = new Signer(Ed25519Keys.readPrivate(keys.key()));
+    StoreLayout layout = new StoreLayout(tmp.resolve("models"));
+
+    Digest digest = run(signer, "ok-a:1", "ok-b").inventoryDigest();
+
+    InventorySignature.Trusted trusted =
+        InventorySignature.check(
+            new EnvelopeVerifier(Ed25519Keys.readPublic(keys.pub())),
+            layout.inventorySignature(),
+            layout.inventory());
+    assertThat(trusted.inventoryDigest()).isEqualTo(digest);
+    java.util.Set<Digest> blobs = new java.util.HashSet<>();
+    for (String name : List.of("ok-a:1", "ok-b")) {
+      blobs.addAll(FakeDriver.model(ModelName.parse(name)).blobs().keySet());
+    }
+    // The inventory, the two manifests and their distinct blobs.
+    assertThat(trusted.statement().subjects())
+        .containsKey(".ollama-airgap/inventory.json")
+        .hasSize(1 + 2 + blobs.size());
+
+    run("ok-a:1", "ok-b");
+    assertThat(layout.inventorySignature()).doesNotExist();
   }
 }
