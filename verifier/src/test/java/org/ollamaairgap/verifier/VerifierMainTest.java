@@ -372,8 +372,11 @@ class VerifierMainTest {
     String help = result.getOutput();
     assertThat(help).startsWith("Usage: verifier [OPTIONS]\nVerifies an Ollama model store");
     for (var option : VerifierCommand.SETTINGS) {
-      assertThat(help)
-          .contains("      " + option.flag() + "=" + option.label(), "env " + option.env());
+      String value =
+          option.kind() == org.ollamaairgap.app.cli.Setting.Kind.SWITCH
+              ? "[=" + option.label() + "]"
+              : "=" + option.label();
+      assertThat(help).contains("      " + option.flag() + value, "env " + option.env());
     }
     assertThat(help)
         .contains("env VERIFIER_MODE; default: full\n")
