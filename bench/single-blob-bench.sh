@@ -8,7 +8,8 @@
 #
 #   bench/single-blob-bench.sh [STORE_DIR]      (default /tmp/single-blob-bench)
 #
-# Environment: SIZE_MB (6000), REPEAT (3, interleaved; medians), PARALLELISM (nproc).
+# Environment: SIZE_MB (6000), REPEAT (3, interleaved; medians), PARALLELISM (nproc), COLD (1; 0
+# skips the cold runs, e.g. on a machine shared with others, where dropping the cache hurts them).
 # Cold runs need root (sync; echo 1 > /proc/sys/vm/drop_caches); without it they are skipped.
 # Targets (DESIGN §7, issue 12): cold >= 1.5x openssl and >= 0.9x dd; warm chunk-parallel
 # >= 1.7x openssl on 2 cores.
@@ -70,7 +71,9 @@ echo "blob: $BLOB ($SIZE bytes); $(nproc) cores; parallelism $PAR; load at start
 can_drop() { [[ $(id -u) == 0 && -w /proc/sys/vm/drop_caches ]]; }
 drop() { sync; echo 1 >/proc/sys/vm/drop_caches; }
 
-if can_drop; then
+if [[ ${COLD:-1} == 0 ]]; then
+  echo "skipping the cold runs (COLD=0)"
+elif can_drop; then
   vc=() oc=() dc=() ddc=()
   for ((r = 1; r <= REPEAT; r++)); do
     drop; vc+=("$(verifier)")
