@@ -1,6 +1,7 @@
 package org.ollamaairgap.verifier;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import org.ollamaairgap.common.record.RecordSession;
 import org.ollamaairgap.common.verify.Finding;
 import org.ollamaairgap.common.verify.FindingKind;
 import org.ollamaairgap.common.verify.ModelResult;
@@ -23,7 +24,8 @@ import org.ollamaairgap.common.verify.VerificationReport;
       ModelResult.class,
       Finding.class,
       FindingKind.class,
-      Severity.class
+      Severity.class,
+      RecordSession.Counts.class
     })
 final class NativeReflection {
   private NativeReflection() {}

@@ -19,8 +19,9 @@ import org.ollamaairgap.common.verify.StoreVerifier;
  * @param layout the store
  * @param options what to check and how
  * @param report where the JSON report goes, or null
+ * @param recordDir where the verification record is kept, or null
  */
-record Plan(StoreLayout layout, StoreVerifier.Options options, Path report) {
+record Plan(StoreLayout layout, StoreVerifier.Options options, Path report, Path recordDir) {
   static Plan of(VerifierConfig config) throws UsageException {
     String dir = ollamaPath(config.modelsDir());
     if (dir.isEmpty()) {
@@ -73,7 +74,8 @@ record Plan(StoreLayout layout, StoreVerifier.Options options, Path report) {
             parallelism,
             requirements,
             InventoryOptions.trust(config)),
-        report);
+        report,
+        RecordOptions.recordDir(config, layout));
   }
 
   private static Requirement requirement(Setting setting, String value) throws UsageException {
@@ -104,7 +106,8 @@ record Plan(StoreLayout layout, StoreVerifier.Options options, Path report) {
     return c == '"' || c == '\'';
   }
 
-  private static boolean inside(Path file, Path root) {
+  /** Whether {@code file} is in {@code root}, also through symbolic links. */
+  static boolean inside(Path file, Path root) {
     if (file.startsWith(root)) {
       return true;
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.quarkus.runtime.QuarkusApplication;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -17,6 +18,7 @@ import org.ollamaairgap.app.cli.Invocation;
 import org.ollamaairgap.app.output.Formats;
 import org.ollamaairgap.app.output.ReportFiles;
 import org.ollamaairgap.app.output.TerminationLog;
+import org.ollamaairgap.common.verify.BlobShortcut;
 import org.ollamaairgap.common.verify.Finding;
 import org.ollamaairgap.common.verify.ModelResult;
 import org.ollamaairgap.common.verify.StoreUnavailableException;
@@ -67,8 +69,15 @@ public class Verifier implements QuarkusApplication {
     Path terminationLog = config.terminationLog();
     VerificationReport report;
     ConsoleProgress progress = new ConsoleProgress(out, config.progressInterval());
+    RecordRun record = RecordRun.open(plan, config.reverifyAfter(), Clock.systemUTC(), out);
     try {
-      report = new StoreVerifier(plan.layout(), plan.options(), progress).verify();
+      report =
+          new StoreVerifier(
+                  plan.layout(),
+                  plan.options(),
+                  progress,
+                  record == null ? BlobShortcut.NONE : record.shortcut())
+              .verify();
     } catch (StoreUnavailableException e) {
       err.println("verifier: " + e.getMessage());
       TerminationLog.write(terminationLog, e.getMessage());
@@ -82,12 +91,20 @@ public class Verifier implements QuarkusApplication {
     }
     ExitCode verdict = report.ok() ? ExitCode.OK : ExitCode.FAILED;
     printModels(report);
-    String line = verdictLine(report);
+    if (record != null) {
+      record.finish(report);
+    }
+    String line = verdictLine(report, record == null ? "" : " (" + record.acceptedPart() + ")");
     if (plan.report() != null) {
       try {
         ReportFiles.write(
             plan.report(),
-            json(new ReportFile(verdict.word(), verdict.code(), report)),
+            json(
+                new ReportFile(
+                    verdict.word(),
+                    verdict.code(),
+                    report,
+                    record == null ? null : record.counts())),
             VerifierCommand.REPORT.names());
         out.println("report written to " + plan.report());
       } catch (ReportFiles.Unwritable e) {
@@ -117,8 +134,11 @@ public class Verifier implements QuarkusApplication {
     }
   }
 
-  /** {@code OK: verified 2 models, ... Ollama may start.} or {@code FAILED: ... First: ...}. */
-  static String verdictLine(VerificationReport report) {
+  /**
+   * {@code OK: verified 2 models, ... Ollama may start.} or {@code FAILED: ... First: ...}; {@code
+   * accepted} follows the time hashing took (what the record stood in for, or empty).
+   */
+  static String verdictLine(VerificationReport report, String accepted) {
     long failedModels = report.models().stream().filter(m -> !m.ok()).count();
     String counts =
         Formats.count(report.models().size(), "model")
@@ -130,6 +150,7 @@ public class Verifier implements QuarkusApplication {
             + (report.mode().equals("full") ? "hashed" : "checked by size")
             + " in "
             + Formats.duration(Duration.ofMillis(report.durationMillis()))
+            + accepted
             + "; "
             + Formats.count(report.errors(), "error")
             + ", "

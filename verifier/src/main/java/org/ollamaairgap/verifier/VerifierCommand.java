@@ -89,6 +89,8 @@ final class VerifierCommand {
           MODE,
           PARALLELISM,
           REPORT,
+          RecordOptions.RECORD_DIR,
+          RecordOptions.REVERIFY_AFTER,
           PROGRESS_INTERVAL,
           TERMINATION_LOG);
 

@@ -63,4 +63,11 @@ public interface VerifierConfig {
    */
   @WithDefault("/dev/termination-log")
   Path terminationLog();
+
+  /** Where the verification record is kept; none: every blob is hashed on every start. */
+  Optional<Path> recordDir();
+
+  /** A recorded hash older than this is done again. */
+  @WithDefault("7d")
+  Duration reverifyAfter();
 }

@@ -26,7 +26,8 @@ class NativeReflectionTest {
             "org.ollamaairgap.common.verify.ModelResult",
             "org.ollamaairgap.common.verify.Finding",
             "org.ollamaairgap.common.verify.FindingKind",
-            "org.ollamaairgap.common.verify.Severity");
+            "org.ollamaairgap.common.verify.Severity",
+            "org.ollamaairgap.common.record.RecordSession$Counts");
     assertThat(registered).containsAll(JsonTypes.reachable(ReportFile.class));
   }
 }

@@ -25,17 +25,20 @@ final class BlobVerification {
   private final StoreVerifier.Options options;
   private final VerifyListener listener;
   private final Findings findings;
+  private final BlobShortcut shortcut;
   private final LongAdder checked = new LongAdder();
 
   BlobVerification(
       StoreLayout layout,
       StoreVerifier.Options options,
       VerifyListener listener,
-      Findings findings) {
+      Findings findings,
+      BlobShortcut shortcut) {
     this.layout = layout;
     this.options = options;
     this.listener = listener;
     this.findings = findings;
+    this.shortcut = shortcut;
   }
 
   /** Bytes hashed (full) or accounted for by size (size mode) so far. */
@@ -107,10 +110,16 @@ final class BlobVerification {
   }
 
   private BlobCheck checkOne(BlobChecker checker, BlobReference ref) {
-    BlobCheck check = checker.check(ref.digest, ref.size, options.hash(), this::hashed);
+    BlobShortcut.Attempt attempt =
+        options.hash()
+            ? shortcut.start(ref.digest, ref.size, layout.blob(ref.digest))
+            : BlobShortcut.Attempt.HASH;
+    BlobCheck check =
+        checker.check(ref.digest, ref.size, options.hash() && !attempt.accepted(), this::hashed);
     if (!options.hash() && check.ok()) {
       hashed(ref.size);
     }
+    attempt.done(check);
     return report(ref, check, null);
   }
 

@@ -55,12 +55,20 @@ public final class StoreVerifier {
   private final Options options;
   private final VerifyListener listener;
   private final Findings findings;
+  private final BlobShortcut shortcut;
 
   public StoreVerifier(StoreLayout layout, Options options, VerifyListener listener) {
+    this(layout, options, listener, BlobShortcut.NONE);
+  }
+
+  /** With {@code shortcut}, an earlier check may stand in for hashing a blob. */
+  public StoreVerifier(
+      StoreLayout layout, Options options, VerifyListener listener, BlobShortcut shortcut) {
     this.layout = layout;
     this.options = options;
     this.listener = listener;
     this.findings = new Findings(listener);
+    this.shortcut = shortcut;
   }
 
   /**
@@ -97,7 +105,7 @@ public final class StoreVerifier {
       }
     }
     new RequirementCheck(layout, findings).check(requirements, entries);
-    BlobVerification blobs = new BlobVerification(layout, options, listener, findings);
+    BlobVerification blobs = new BlobVerification(layout, options, listener, findings, shortcut);
     // Without blobs/ every blob is missing: one finding says so, not one per blob.
     Map<Digest, BlobCheck> checks =
         blobsDir ? blobs.checkAll(references, described) : new LinkedHashMap<>();
