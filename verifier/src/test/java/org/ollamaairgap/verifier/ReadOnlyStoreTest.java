@@ -53,6 +53,19 @@ class ReadOnlyStoreTest {
       assertThat(result.exitCode()).as(result.getOutput() + result.getErrorOutput()).isEqualTo(0);
       assertThat(result.getOutput()).contains("OK: verified 2 models, 8 blobs");
       assertThat(dir.resolve("report.json")).exists();
+
+      // The record lives outside the store: written after the first check, used by the second.
+      Path record = Files.createDirectories(dir.resolve("record"));
+      Thread.sleep(11_000); // past the record's settle time: fresh blobs are not recorded
+      LaunchResult first =
+          launcher.launch("--models-dir", root.toString(), "--record-dir", record.toString());
+      assertThat(first.getOutput()).contains("verification record written to ");
+      LaunchResult second =
+          launcher.launch("--models-dir", root.toString(), "--record-dir", record.toString());
+      assertThat(second.exitCode()).as(second.getOutput()).isEqualTo(0);
+      assertThat(second.getOutput())
+          .contains("OK: verified 2 models, 8 blobs, 0 B hashed in")
+          .contains("(8 blobs, ");
     } finally {
       run("umount", "-l", root.toString());
     }
