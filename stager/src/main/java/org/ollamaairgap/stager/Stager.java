@@ -14,6 +14,7 @@ import java.util.List;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.health.Liveness;
 import org.jboss.logging.Logger;
+import org.ollamaairgap.app.output.Formats;
 import org.ollamaairgap.common.cli.CommandLine;
 import org.ollamaairgap.common.cli.UsageException;
 import org.ollamaairgap.common.progress.Outcome;
@@ -180,9 +181,16 @@ public class Stager {
         }
       }
     }
-    writer.print(summary);
     writer.writeTerminationLog(summary.reason(), config.terminationLog());
     events.finished(summary.exitCode() == RunResult.OK, summary.reason());
+    // The summary is stdout's last line (`kubectl logs job/... | tail -1 | jq`): what the linger
+    // has to say goes before it, and nothing is logged after it.
+    if (!config.linger().isZero()) {
+      LOG.infof(
+          "serving /q/metrics for %s more so Prometheus scrapes the final values",
+          Formats.duration(config.linger()));
+    }
+    writer.print(summary);
     return summary.exitCode();
   }
 
@@ -255,11 +263,11 @@ public class Stager {
     }
   }
 
+  /** Waits silently: the summary printed before must stay stdout's last line. */
   private static void linger(Duration linger) {
     if (linger.isZero()) {
       return;
     }
-    LOG.infof("serving /q/metrics for %s more so Prometheus scrapes the final values", linger);
     try {
       Thread.sleep(linger.toMillis());
     } catch (InterruptedException e) {

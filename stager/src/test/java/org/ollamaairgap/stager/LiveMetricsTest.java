@@ -10,6 +10,7 @@ import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -120,7 +121,15 @@ class LiveMetricsTest {
     assertThat(result.exitCode()).isZero();
     assertThat(result.getOutput())
         .contains("gated:1: pulling ")
-        .contains("serving /q/metrics for PT10S more");
+        .contains("serving /q/metrics for 10s more");
+    // Also with a linger the summary is stdout's last line (kubectl logs job/... | tail -1 | jq).
+    List<String> lines = result.getOutputStream();
+    assertThat(
+            new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(lines.get(lines.size() - 1))
+                .get("outcome")
+                .asText())
+        .isEqualTo("ok");
   }
 
   private static Map<String, Double> scrapeUntil(Predicate<Map<String, Double>> condition)

@@ -40,7 +40,8 @@ class StagerLockTest {
     Instant now = Instant.now();
     JSON.writeValue(
         lock.toFile(),
-        new LockRecord("stager-other", "node-7", 4242, "t", now.toString(), now.toString()));
+        new LockRecord(
+            "stager-other", "node-7", 4242, "t", now.toString(), now.toString(), null, null));
     Path terminationLog = Files.createFile(tmp.resolve("termination-log"));
 
     LaunchResult result =
@@ -77,7 +78,8 @@ class StagerLockTest {
     Files.createDirectories(lock.getParent());
     Instant old = Instant.now().minus(Duration.ofHours(2));
     JSON.writeValue(
-        lock.toFile(), new LockRecord("dead", "node-7", 1, "t", old.toString(), old.toString()));
+        lock.toFile(),
+        new LockRecord("dead", "node-7", 1, "t", old.toString(), old.toString(), null, null));
 
     LaunchResult result =
         launcher.launch("--driver=fake", "--models-dir", models.toString(), "--linger=0", "ok-a:1");

@@ -29,6 +29,11 @@ import org.ollamaairgap.common.store.StoreLayout;
  * also created exclusively: of several waiters that all see the same stale lock, only the one
  * holding {@code lock.takeover} re-reads, deletes and re-creates it; the others then see a fresh
  * lock and keep waiting.
+ *
+ * <p>A holder that is provably dead is taken over at once, without waiting for {@code staleAfter}:
+ * one that ran on this host, in this boot and PID namespace (all recorded in the file), whose
+ * process no longer exists. That is the common case of a stager killed on a developer machine or a
+ * node, and waiting two minutes for it helps nobody.
  */
 public final class LockFile implements StoreLock {
   private static final Logger LOG = Logger.getLogger(LockFile.class);
@@ -159,7 +164,13 @@ public final class LockFile implements StoreLock {
   private boolean stale(LockFileRecords.Seen seen, Watch watch, Instant now) {
     boolean old = seen.heartbeat().plus(staleAfter).isBefore(now);
     boolean unchanged = watch.since != null && watch.since.plus(staleAfter).isBefore(now);
-    return old || unchanged;
+    return old || unchanged || dead(seen);
+  }
+
+  /** The holder ran here, in this boot and PID namespace, and its process is gone. */
+  private boolean dead(LockFileRecords.Seen seen) {
+    LockRecord r = seen.record();
+    return r != null && me.outlived(r.host(), r.bootId(), r.pidNamespace(), r.pid());
   }
 
   /**
@@ -184,9 +195,16 @@ public final class LockFile implements StoreLock {
         return again == null; // changed meanwhile: renewed or already replaced
       }
       Files.deleteIfExists(file);
-      LOG.warnf(
-          "took over the stale store lock of %s: no heartbeat for more than %s (%s)",
-          seen.holder(), staleAfter, file);
+      if (dead(seen)) {
+        LOG.warnf(
+            "took over the store lock of %s at once: it ran on this host in this boot and its"
+                + " process is gone (%s)",
+            seen.holder(), file);
+      } else {
+        LOG.warnf(
+            "took over the stale store lock of %s: no heartbeat for more than %s (%s)",
+            seen.holder(), staleAfter, file);
+      }
       return true;
     } finally {
       Files.deleteIfExists(takeover);

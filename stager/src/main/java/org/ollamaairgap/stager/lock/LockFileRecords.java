@@ -77,7 +77,14 @@ final class LockFileRecords {
   byte[] record(String token, Instant acquired, Instant heartbeat) throws IOException {
     return json.writeValueAsBytes(
         new LockRecord(
-            me.owner(), me.host(), me.pid(), token, acquired.toString(), heartbeat.toString()));
+            me.owner(),
+            me.host(),
+            me.pid(),
+            token,
+            acquired.toString(),
+            heartbeat.toString(),
+            me.bootId(),
+            me.pidNamespace()));
   }
 
   /**

@@ -11,10 +11,19 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  * @param token random per acquisition; tells our lock apart from a successor's
  * @param acquiredAt ISO-8601
  * @param heartbeat ISO-8601, rewritten by the holder while it runs
+ * @param bootId the holder's kernel boot id, or null (see {@link Identity#bootId()})
+ * @param pidNamespace the holder's PID namespace, or null (see {@link Identity#pidNamespace()})
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record LockRecord(
-    String owner, String host, long pid, String token, String acquiredAt, String heartbeat) {
+    String owner,
+    String host,
+    long pid,
+    String token,
+    String acquiredAt,
+    String heartbeat,
+    String bootId,
+    String pidNamespace) {
 
   /** {@code owner (host h, pid p)}. */
   public String describe() {

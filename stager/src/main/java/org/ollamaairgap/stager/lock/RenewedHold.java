@@ -13,12 +13,17 @@ import org.jboss.logging.Logger;
  * share. Subclasses say how to renew and how to release; this class runs the renewals, records the
  * first loss, and stops renewing before it releases, so a late renewal cannot re-take a lock just
  * given up.
+ *
+ * <p>A stager stopped by SIGTERM or Ctrl-C (a deleted Job, a developer) releases the lock from a
+ * shutdown hook, so the next run does not wait for it to go stale. SIGKILL leaves it behind; then
+ * {@link LockFile} takes it over at once when it can prove the holder dead.
  */
 abstract class RenewedHold implements StoreLock.Held {
   private static final Logger LOG = Logger.getLogger(RenewedHold.class);
 
   private final AtomicReference<String> lost = new AtomicReference<>();
   private final ScheduledExecutorService renewal;
+  private final Thread onShutdown;
   private boolean closed;
 
   RenewedHold(String threadName) {
@@ -29,6 +34,7 @@ abstract class RenewedHold implements StoreLock.Held {
               thread.setDaemon(true);
               return thread;
             });
+    onShutdown = new Thread(this::closeOnShutdown, threadName + "-release");
   }
 
   /** Starts renewing every {@code every}; called once the subclass is fully built. */
@@ -43,6 +49,18 @@ abstract class RenewedHold implements StoreLock.Held {
         millis,
         millis,
         TimeUnit.MILLISECONDS);
+    try {
+      Runtime.getRuntime().addShutdownHook(onShutdown);
+    } catch (IllegalStateException e) {
+      // SIGTERM came while the lock was being taken: give it back now, nobody will later.
+      lose("the stager is stopping");
+      close();
+    }
+  }
+
+  private void closeOnShutdown() {
+    LOG.info("stopping: releasing the store lock");
+    close();
   }
 
   /** One heartbeat or Lease renewal; called only while the lock has not been lost. */
@@ -69,6 +87,13 @@ abstract class RenewedHold implements StoreLock.Held {
       return;
     }
     closed = true;
+    if (Thread.currentThread() != onShutdown) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(onShutdown);
+      } catch (IllegalStateException e) {
+        // Shutting down already: the hook runs and finds us closed.
+      }
+    }
     renewal.shutdownNow();
     try {
       renewal.awaitTermination(10, TimeUnit.SECONDS);

@@ -49,7 +49,7 @@ class LockFileTest extends StoreLockContract {
   @Override
   void seedDeadHolder(String owner) throws Exception {
     Instant old = Instant.now().minus(Duration.ofHours(1));
-    write(new LockRecord(owner, "node-9", 9, "t", old.toString(), old.toString()));
+    write(new LockRecord(owner, "node-9", 9, "t", old.toString(), old.toString(), null, null));
   }
 
   @Override
@@ -60,7 +60,7 @@ class LockFileTest extends StoreLockContract {
   @Override
   void takeOverBehindItsBack(String owner) throws Exception {
     String now = Instant.now().toString();
-    write(new LockRecord(owner, "node-2", 7, "other", now, now));
+    write(new LockRecord(owner, "node-2", 7, "other", now, now, null, null));
   }
 
   @Override
@@ -129,6 +129,70 @@ class LockFileTest extends StoreLockContract {
     try (StoreLock.Held held = lock("stager-b").acquire(Duration.ZERO)) {
       assertThat(held.lost()).isEmpty();
     }
+  }
+
+  /** A process of ours that has exited: its pid provably names no live process. */
+  private static long deadPid() throws Exception {
+    Process p = new ProcessBuilder("true").start();
+    p.waitFor();
+    return p.pid();
+  }
+
+  private LockFile real(String owner) {
+    Identity me = Identity.current(java.util.Map.of("HOSTNAME", "node-1"));
+    return new LockFile(
+        new StoreLayout(store),
+        new Identity(owner, me.host(), me.pid(), me.bootId(), me.pidNamespace()),
+        STALE,
+        POLL,
+        Clock.systemUTC());
+  }
+
+  private void seedFresh(long pid, String bootId, String pidNamespace) throws Exception {
+    String now = Instant.now().toString();
+    write(new LockRecord("gone", "node-1", pid, "t", now, now, bootId, pidNamespace));
+  }
+
+  @Test
+  void acquire_holderOfThisHostBootAndNamespaceIsGone_isTakenOverAtOnce() throws Exception {
+    LockFile lock = real("stager-b");
+    Identity me = Identity.current(java.util.Map.of("HOSTNAME", "node-1"));
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        me.bootId() != null && me.pidNamespace() != null, "no /proc here; skipped");
+    seedFresh(deadPid(), me.bootId(), me.pidNamespace());
+
+    try (StoreLock.Held held = lock.acquire(Duration.ZERO)) {
+      assertThat(record().owner()).isEqualTo("stager-b");
+      assertThat(record().bootId()).isEqualTo(me.bootId());
+      assertThat(record().pidNamespace()).isEqualTo(me.pidNamespace());
+    }
+  }
+
+  @Test
+  void acquire_freshHolderThatMayBeAlive_isNotTakenOver() throws Exception {
+    LockFile lock = real("stager-b");
+    Identity me = Identity.current(java.util.Map.of("HOSTNAME", "node-1"));
+    long dead = deadPid();
+    // Each differs in one thing from "provably dead": another boot, another PID namespace (a
+    // container with the same host name), no boot id recorded, a live process.
+    for (LockRecord seen :
+        java.util.List.of(
+            record("node-1", dead, "another-boot", me.pidNamespace()),
+            record("node-1", dead, me.bootId(), "pid:[1]"),
+            record("node-1", dead, null, null),
+            record("node-2", dead, me.bootId(), me.pidNamespace()),
+            record("node-1", ProcessHandle.current().pid(), me.bootId(), me.pidNamespace()))) {
+      write(seen);
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> lock.acquire(Duration.ZERO))
+          .as(seen.toString())
+          .isInstanceOf(LockHeldException.class);
+      assertThat(record().owner()).isEqualTo("alive?");
+    }
+  }
+
+  private static LockRecord record(String host, long pid, String bootId, String pidNamespace) {
+    String now = Instant.now().toString();
+    return new LockRecord("alive?", host, pid, "t", now, now, bootId, pidNamespace);
   }
 
   private LockRecord record() throws Exception {
