@@ -42,6 +42,7 @@ import org.ollamaairgap.stager.metrics.PullMetrics;
 import org.ollamaairgap.stager.progress.ProgressLog;
 import org.ollamaairgap.stager.progress.ProgressTracker;
 import org.ollamaairgap.stager.progress.Ticker;
+import org.ollamaairgap.stager.redact.Redactor;
 import org.ollamaairgap.stager.report.SummaryWriter;
 import org.ollamaairgap.stager.run.ModelReport;
 import org.ollamaairgap.stager.run.RunResult;
@@ -94,7 +95,8 @@ public class Stager {
     try {
       CommandLine.Parsed parsed = cli.parse(args);
       if (parsed.help()) {
-        stdout.print(cli.help(effective::current));
+        // The value in force of --https-proxy may carry the proxy's user and password.
+        stdout.print(Redactor.redact(cli.help(effective::current)));
         stdout.flush();
         return RunResult.OK;
       }

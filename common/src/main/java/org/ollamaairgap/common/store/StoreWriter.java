@@ -52,6 +52,7 @@ public final class StoreWriter {
    * store's lock, so no other writer's temp files can be there.
    */
   public void prepare() throws IOException {
+    confineWorkingDirs();
     mkdirs(layout.blobsDir());
     mkdirs(layout.manifestsDir());
     mkdirs(layout.stagingDir());
@@ -70,6 +71,7 @@ public final class StoreWriter {
    * {@code blobs/} or {@code manifests/}.
    */
   public void probeWrite() throws IOException {
+    confineWorkingDirs();
     mkdirs(layout.workDir());
     Path probe = layout.writeProbe(token());
     try {
@@ -110,6 +112,7 @@ public final class StoreWriter {
    * that replaces any wrong file of that name, then the directory entry flushed.
    */
   public void commitBlob(Path staged, Digest digest) throws IOException {
+    confine(layout.blobsDir());
     try (FileChannel channel = FileChannel.open(staged, StandardOpenOption.WRITE)) {
       channel.force(true);
     }
@@ -125,6 +128,7 @@ public final class StoreWriter {
    */
   public Path writeManifest(ModelName name, byte[] bytes) throws IOException {
     Path target = layout.manifest(name);
+    confine(target.getParent());
     mkdirs(target.getParent());
     Path temp = tempFile("manifest");
     try {
@@ -135,6 +139,61 @@ public final class StoreWriter {
     }
     fsyncDirectory(target.getParent());
     return target;
+  }
+
+  /**
+   * Refuses to go on when a directory every run writes into ({@code blobs/}, {@code manifests/},
+   * {@code .ollama-airgap/} and its staging directory) leads out of the store through a symbolic
+   * link: the clean-up of {@link #prepare()} would otherwise delete, and the writes replace, files
+   * of whatever the link points at.
+   */
+  public void confineWorkingDirs() throws IOException {
+    confine(layout.blobsDir());
+    confine(layout.manifestsDir());
+    confine(layout.stagingDir());
+  }
+
+  /**
+   * Checks, before anything is written into {@code dir} (a directory inside the store, existing or
+   * not), that none of its existing levels below the root is a symbolic link leading out of the
+   * store. Links that stay inside, and a root that is itself a link, are fine. Levels that do not
+   * exist yet are created later as real directories.
+   *
+   * @throws OutsideStoreException naming the first link that leads out and its target
+   */
+  public void confine(Path dir) throws IOException {
+    Path root = layout.root();
+    Path normalized = dir.toAbsolutePath().normalize();
+    if (!normalized.startsWith(root)) {
+      throw new IllegalArgumentException(dir + " is not inside the store " + root);
+    }
+    if (!Files.exists(root)) {
+      return;
+    }
+    Path realRoot = root.toRealPath();
+    Path level = root;
+    for (Path name : root.relativize(normalized)) {
+      level = level.resolve(name);
+      if (!Files.isSymbolicLink(level)) {
+        if (!Files.exists(level, LinkOption.NOFOLLOW_LINKS)) {
+          return;
+        }
+        continue;
+      }
+      Path target = linkTarget(level);
+      if (!target.startsWith(realRoot)) {
+        throw new OutsideStoreException(level, target, root);
+      }
+    }
+  }
+
+  /** Where a link finally leads; for a dangling one, where it points. */
+  private static Path linkTarget(Path link) throws IOException {
+    try {
+      return link.toRealPath();
+    } catch (java.nio.file.NoSuchFileException e) {
+      return link.getParent().toRealPath().resolve(Files.readSymbolicLink(link)).normalize();
+    }
   }
 
   /** Writes {@code bytes} to {@code file} (replacing it), flushed, mode 0644. */

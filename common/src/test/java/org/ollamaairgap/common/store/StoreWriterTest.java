@@ -1,6 +1,7 @@
 package org.ollamaairgap.common.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -133,5 +134,51 @@ class StoreWriterTest {
 
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> new StoreWriter(layout).probeWrite())
         .isInstanceOf(java.io.IOException.class);
+  }
+
+  @Test
+  void confine_linksThatStayInsideAndALinkedRoot_areFine() throws Exception {
+    Path real = Files.createDirectories(root.resolve("real"));
+    Files.createDirectories(real.resolve("elsewhere-blobs"));
+    Files.createSymbolicLink(real.resolve("blobs"), real.resolve("elsewhere-blobs"));
+    Path linkedRoot = Files.createSymbolicLink(root.resolve("store-link"), real);
+    StoreWriter writer = new StoreWriter(new StoreLayout(linkedRoot));
+
+    writer.confineWorkingDirs();
+    writer.prepare();
+
+    assertThat(real.resolve("elsewhere-blobs")).isDirectory();
+  }
+
+  @Test
+  void confine_aLevelLinkedOutOfTheStore_isRefusedNamingLinkAndTarget() throws Exception {
+    Path store = Files.createDirectories(root.resolve("store"));
+    Path outside = Files.createDirectories(root.resolve("outside"));
+    Files.writeString(outside.resolve("theirs.tmp"), "keep");
+    Files.createDirectories(store.resolve(".ollama-airgap"));
+    Path staging = Files.createSymbolicLink(store.resolve(".ollama-airgap/staging"), outside);
+    StoreWriter writer = new StoreWriter(new StoreLayout(store));
+
+    assertThatThrownBy(writer::prepare)
+        .isInstanceOf(OutsideStoreException.class)
+        .hasMessageStartingWith(
+            staging + " is a symbolic link to " + outside + ", outside the store " + store + ";");
+    assertThat(outside.resolve("theirs.tmp")).hasContent("keep");
+    assertThatThrownBy(writer::probeWrite).isInstanceOf(OutsideStoreException.class);
+  }
+
+  @Test
+  void confine_aDanglingLinkOutOfTheStore_isRefusedToo() throws Exception {
+    Path store = Files.createDirectories(root.resolve("store"));
+    Files.createDirectories(store.resolve("manifests"));
+    Path host = store.resolve("manifests/registry.ollama.ai");
+    Files.createSymbolicLink(host, root.resolve("not-yet"));
+    StoreWriter writer = new StoreWriter(new StoreLayout(store));
+
+    assertThatThrownBy(
+            () -> writer.writeManifest(ModelName.parse("llama3:8b"), new byte[] {'{', '}'}))
+        .isInstanceOf(OutsideStoreException.class)
+        .hasMessageStartingWith(host + " is a symbolic link to " + root.resolve("not-yet"));
+    assertThat(root.resolve("not-yet")).doesNotExist();
   }
 }

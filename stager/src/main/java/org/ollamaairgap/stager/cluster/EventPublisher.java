@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
+import org.ollamaairgap.stager.redact.Redactor;
 
 /**
  * Kubernetes Events on the stager's pod, for {@code kubectl describe pod} and event exporters:
@@ -124,7 +125,7 @@ public final class EventPublisher {
             .endInvolvedObject()
             .withType(type)
             .withReason(reason)
-            .withMessage(clip(message))
+            .withMessage(clip(Redactor.redact(message)))
             .withFirstTimestamp(timestamp)
             .withLastTimestamp(timestamp)
             .withCount(1)

@@ -16,15 +16,29 @@ public interface Driver extends AutoCloseable {
   Optional<Manifest> resolve(ModelName model) throws StageException;
 
   /**
-   * Stages the model: on return its manifest is in the store and every blob it names is present
-   * under its final name. Blobs downloaded in this call were verified before they got that name;
-   * blobs that were already there were not (the run re-hashes everything afterwards).
+   * Stages the model's blobs: on return every blob its manifest names is present under its final
+   * name. Blobs downloaded in this call were verified before they got that name; blobs that were
+   * already there were not. The run then re-hashes every blob and only then calls {@link #commit}
+   * (or {@link #abandon}), so a model's manifest never names a blob that failed its re-hash.
    *
    * @param resolved what {@link #resolve} returned for this model, to avoid fetching it twice
-   * @return the manifest now in the store
+   * @return the manifest to commit, with the registry's bytes
    */
   Manifest stage(ModelName model, Optional<Manifest> resolved, PullListener listener)
       throws StageException;
+
+  /**
+   * Makes a staged model visible: writes (or replaces) its manifest. Called only after every blob
+   * it names passed the re-hash. A driver whose puller writes the manifest itself (Ollama) has
+   * nothing left to do.
+   */
+  default void commit(ModelName model, Manifest manifest) throws StageException {}
+
+  /**
+   * The model failed after {@link #stage} returned: puts back what the store showed for it before
+   * (the previous manifest, or none), for a driver whose puller already wrote the new one.
+   */
+  default void abandon(ModelName model) throws StageException {}
 
   @Override
   default void close() {}

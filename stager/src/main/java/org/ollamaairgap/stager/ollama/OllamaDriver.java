@@ -1,12 +1,16 @@
 package org.ollamaairgap.stager.ollama;
 
+import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import org.ollamaairgap.common.model.Manifest;
 import org.ollamaairgap.common.model.ModelName;
 import org.ollamaairgap.common.progress.PullListener;
 import org.ollamaairgap.common.store.StoreLayout;
+import org.ollamaairgap.common.store.StoreWriter;
 import org.ollamaairgap.stager.driver.Driver;
 import org.ollamaairgap.stager.driver.StageException;
 import org.ollamaairgap.stager.driver.StageException.Reason;
@@ -34,6 +38,7 @@ public final class OllamaDriver implements Driver {
   private final OllamaOptions options;
   private final StoreLayout layout;
   private final OllamaRuntime runtime;
+  private final Map<ModelName, PreviousManifest> previous = new HashMap<>();
 
   /**
    * @param layout the store Ollama writes into: the child gets its root as {@code OLLAMA_MODELS},
@@ -79,6 +84,8 @@ public final class OllamaDriver implements Driver {
   public Manifest stage(ModelName model, Optional<Manifest> resolved, PullListener listener)
       throws StageException {
     OllamaClient client = runtime.start();
+    confined(model);
+    previous.put(model, PreviousManifest.of(layout, model));
     PullAttempt attempt = new PullAttempt(client, options, runtime);
     PullProgress progress = new PullProgress(model, listener);
     try {
@@ -117,6 +124,29 @@ public final class OllamaDriver implements Driver {
       Thread.currentThread().interrupt();
       throw new StageException(
           Reason.INTERRUPTED, "interrupted while pulling " + model.displayShortest(), e);
+    }
+  }
+
+  /** The re-hash failed a blob of the manifest Ollama wrote: the previous one comes back. */
+  @Override
+  public void abandon(ModelName model) throws StageException {
+    PreviousManifest before = previous.remove(model);
+    if (before != null) {
+      before.restore();
+    }
+  }
+
+  /**
+   * Ollama follows symbolic links wherever they lead: before it pulls, every directory it will
+   * write into for this model must stay inside the store.
+   */
+  private void confined(ModelName model) throws StageException {
+    StoreWriter writer = new StoreWriter(layout);
+    try {
+      writer.confineWorkingDirs();
+      writer.confine(layout.manifest(model).getParent());
+    } catch (IOException e) {
+      throw new StageException(Reason.NOT_WRITABLE, e.getMessage(), e);
     }
   }
 

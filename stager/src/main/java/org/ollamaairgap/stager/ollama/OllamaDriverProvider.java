@@ -59,9 +59,21 @@ public class OllamaDriverProvider implements DriverProvider {
         MAX_BACKOFF,
         ollama.ollamaStopTimeout(),
         ollama.ollamaHome().orElse(null),
-        Map.of(),
+        proxyEnv(config.registry().httpsProxy()),
         // The server's own lines go to our log, marked, so kubectl logs shows both.
         line -> LOG.info("ollama: " + line),
         OllamaOptions.Sleeper.REAL);
+  }
+
+  /**
+   * Ollama pulls through {@code HTTPS_PROXY} ({@code user:pass@} included, and {@code NO_PROXY} is
+   * inherited): {@code --https-proxy} is the same setting for the server the driver starts.
+   */
+  private static Map<String, String> proxyEnv(java.util.Optional<String> proxy) {
+    return proxy
+        .map(String::strip)
+        .filter(p -> !p.isEmpty())
+        .map(p -> Map.of("HTTPS_PROXY", p))
+        .orElse(Map.of());
   }
 }

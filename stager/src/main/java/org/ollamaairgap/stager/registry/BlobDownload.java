@@ -26,6 +26,7 @@ import org.ollamaairgap.stager.driver.StageException.Reason;
  * resumes it); {@link BlobTransfer} runs it, and {@link PartFetch} fetches each part.
  */
 final class BlobDownload {
+  private static final System.Logger LOG = System.getLogger(BlobDownload.class.getName());
   private static final Digest EMPTY = Sha256.of(new byte[0]);
 
   final RegistryClient client;
@@ -84,42 +85,126 @@ final class BlobDownload {
       throws StageException {
     Digest digest = blob.digest();
     long size = blob.size();
-    Path data = dataFile(digest);
-    Path stateFile = stateFile(digest);
     if (size == 0) {
-      fetchEmpty(model, digest, data);
+      fetchEmpty(model, digest, dataFile(digest));
       return;
     }
-    ResumeState.Loaded loaded = ResumeState.load(stateFile, data, digest, size);
+    ResumeState.Loaded loaded = ResumeState.load(stateFile(digest), dataFile(digest), digest, size);
     if (loaded.discarded() != null) {
       listener.retry(model, "starting blob " + digest + " over: " + loaded.discarded());
     }
-    List<ResumeState.Part> plan;
-    try {
-      if (loaded.state() != null) {
-        plan = loaded.state().parts();
-      } else {
-        Files.deleteIfExists(stateFile);
-        Files.deleteIfExists(data);
-        plan = PartPlan.of(size, options.partSize());
-        try (FileChannel ch =
-            FileChannel.open(data, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-          // Sparse, as Ollama's -partial: parts write at their offsets; space is taken as data
-          // arrives, and the run's space check already counted the whole blob.
-          ch.truncate(size);
-          if (size > 0) {
-            ch.write(ByteBuffer.allocate(1), size - 1);
-          }
-        }
-        writer.replaceDurably(
-            stateFile,
-            new ResumeState(ResumeState.VERSION, digest.toString(), size, plan).toJson());
+    if (loaded.state() == null) {
+      BlobTransfer t =
+          transfer(
+              model, digest, size, fresh(digest, size, modelRemaining), modelRemaining, listener);
+      if (t.hashMismatch() != null) {
+        throw t.mismatchFailure();
       }
+      return;
+    }
+    BlobTransfer resumed =
+        transfer(model, digest, size, loaded.state().parts(), modelRemaining, listener);
+    if (resumed.hashMismatch() == null) {
+      return;
+    }
+    // The state said those bytes were written, but they were not what it claimed (a crash
+    // between data and checkpoint, a file from another run): the mismatch is ours, not the
+    // registry's, so the blob gets one clean download from byte 0 before it can fail.
+    listener.retry(
+        model,
+        "blob "
+            + digest
+            + ": the download resumed from an earlier run hashed to "
+            + resumed.hashMismatch()
+            + ", so its resume state did not match the data on disk; fetching it again from"
+            + " byte 0");
+    BlobTransfer again =
+        transfer(
+            model, digest, size, fresh(digest, size, modelRemaining), modelRemaining, listener);
+    if (again.hashMismatch() != null) {
+      throw again.mismatchFailure();
+    }
+  }
+
+  /**
+   * Runs one transfer of the plan; a hash mismatch is returned (on the transfer) rather than
+   * thrown, so the caller decides whether one more download is due.
+   */
+  private BlobTransfer transfer(
+      ModelName model,
+      Digest digest,
+      long size,
+      List<ResumeState.Part> plan,
+      long modelRemaining,
+      PullListener listener)
+      throws StageException {
+    BlobTransfer t =
+        new BlobTransfer(
+            this,
+            model,
+            digest,
+            size,
+            plan,
+            dataFile(digest),
+            stateFile(digest),
+            modelRemaining,
+            listener);
+    try {
+      t.execute();
+    } catch (StageException e) {
+      if (t.rangeIgnored() == null || plan.size() == 1) {
+        throw e;
+      }
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "{0}: blob {1}: the server ignores Range ({2}), so it is downloaded as one stream"
+              + " instead of {3} parts; a mirror or proxy in between may be stripping Range",
+          model.displayShortest(),
+          digest,
+          t.rangeIgnored(),
+          plan.size());
+      return transfer(
+          model, digest, size, fresh(digest, size, 1, modelRemaining), modelRemaining, listener);
+    }
+    return t;
+  }
+
+  /** {@link #fresh(Digest, long, int, long)} in the configured parts. */
+  private List<ResumeState.Part> fresh(Digest digest, long size, long modelRemaining)
+      throws StageException {
+    return fresh(digest, size, 0, modelRemaining);
+  }
+
+  /**
+   * A new sparse data file and a state of untouched parts ({@code parts} of them, or the configured
+   * part size when 0); any old ones are removed first.
+   */
+  private List<ResumeState.Part> fresh(Digest digest, long size, int parts, long modelRemaining)
+      throws StageException {
+    Path data = dataFile(digest);
+    Path stateFile = stateFile(digest);
+    try {
+      Files.deleteIfExists(stateFile);
+      Files.deleteIfExists(data);
+      List<ResumeState.Part> plan =
+          parts == 1
+              ? List.of(new ResumeState.Part(0, size, 0))
+              : PartPlan.of(size, options.partSize());
+      try (FileChannel ch =
+          FileChannel.open(data, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        // Sparse, as Ollama's -partial: parts write at their offsets; space is taken as data
+        // arrives, and the run's space check already counted the whole blob.
+        ch.truncate(size);
+        if (size > 0) {
+          ch.write(ByteBuffer.allocate(1), size - 1);
+        }
+      }
+      writer.replaceDurably(
+          stateFile, new ResumeState(ResumeState.VERSION, digest.toString(), size, plan).toJson());
+      return plan;
     } catch (IOException e) {
       throw DiskErrors.of(e, data, modelRemaining);
     }
-    new BlobTransfer(this, model, digest, size, plan, data, stateFile, modelRemaining, listener)
-        .execute();
   }
 
   private void fetchEmpty(ModelName model, Digest digest, Path data) throws StageException {

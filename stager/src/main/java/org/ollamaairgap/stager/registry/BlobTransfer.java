@@ -46,6 +46,8 @@ final class BlobTransfer {
   final Set<Transport.Response> open = ConcurrentHashMap.newKeySet();
   final Object signal = new Object();
   FileChannel channel;
+  private Digest mismatch;
+  private volatile String rangeIgnored;
 
   BlobTransfer(
       BlobDownload download,
@@ -234,21 +236,32 @@ final class BlobTransfer {
     }
   }
 
+  /** What the complete download hashed to when that was not the digest; null otherwise. */
+  Digest hashMismatch() {
+    return mismatch;
+  }
+
+  /** The failure for {@link #hashMismatch()}: wrong content from the registry or on the way. */
+  StageException mismatchFailure() {
+    return new StageException(
+        Reason.DIGEST_MISMATCH,
+        "blob "
+            + digest
+            + " of "
+            + model
+            + ": the "
+            + size
+            + " bytes downloaded hash to "
+            + mismatch
+            + "; the registry or something between served wrong content. The download was"
+            + " discarded; nothing was stored under the blob's name");
+  }
+
   private void finish(Digest actual) throws StageException {
     if (!actual.equals(digest)) {
       discard();
-      throw new StageException(
-          Reason.DIGEST_MISMATCH,
-          "blob "
-              + digest
-              + " of "
-              + model
-              + ": the "
-              + size
-              + " bytes downloaded hash to "
-              + actual
-              + "; the registry or something between served wrong content. The download was"
-              + " discarded; nothing was stored under the blob's name");
+      mismatch = actual;
+      return;
     }
     try {
       download.writer.commitBlob(data, digest);
@@ -265,6 +278,21 @@ final class BlobTransfer {
     } catch (IOException e) {
       // Left-overs are discarded on the next run by the state check.
     }
+  }
+
+  /** What the server did instead of honouring Range, once a part saw it; null otherwise. */
+  String rangeIgnored() {
+    return rangeIgnored;
+  }
+
+  /** A part got the whole blob (or an odd range) back: stops every part, for one stream instead. */
+  void rangeIgnored(String how) {
+    synchronized (signal) {
+      if (rangeIgnored == null) {
+        rangeIgnored = how;
+      }
+    }
+    fail(new StageException(Reason.TRANSFER_FAILED, "the server ignores Range: " + how));
   }
 
   void fail(StageException e) {

@@ -6,6 +6,7 @@ import java.nio.file.FileStore;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.ollamaairgap.common.store.OutsideStoreException;
 import org.ollamaairgap.stager.driver.StageException;
 import org.ollamaairgap.stager.driver.StageException.Reason;
 
@@ -26,6 +27,9 @@ final class DiskErrors {
     Path path = fallback;
     if (e instanceof FileSystemException f && f.getFile() != null) {
       path = Path.of(f.getFile());
+    }
+    if (e instanceof OutsideStoreException) {
+      return new StageException(Reason.NOT_WRITABLE, e.getMessage(), e);
     }
     if (isNoSpace(e)) {
       return new StageException(

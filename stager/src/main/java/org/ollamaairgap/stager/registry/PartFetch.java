@@ -95,11 +95,24 @@ final class PartFetch {
     boolean clean = false;
     try {
       InputStream in = r.body();
-      if (r.status == 206) {
-        checkContentRange(r, start);
-      } else {
-        // A server that ignores Range sends the whole blob: skip to where this part continues.
-        in.skipNBytes(start);
+      long first = contentRangeStart(r);
+      boolean ranged = r.status == 206 && first == start;
+      if (!ranged && t.plan.size() > 1) {
+        // Every part would get the whole blob from byte 0: 16 parts, 16 times the traffic.
+        t.rangeIgnored(
+            r.status == 200
+                ? "HTTP 200 with the whole blob"
+                : "HTTP 206 with Content-Range '" + r.header("Content-Range") + "'");
+        return;
+      }
+      // One stream for the whole blob: a 206 that names no range is taken as starting where asked.
+      if (r.status == 206 && first != start && r.header("Content-Range") != null) {
+        throw new TransientException(
+            "asked for bytes from " + start + ", got Content-Range " + r.header("Content-Range"),
+            null);
+      }
+      if (r.status == 200) {
+        skipCounted(in, start);
       }
       while (done.get() < part.size()) {
         if (t.failure.get() != null) {
@@ -137,11 +150,34 @@ final class PartFetch {
     }
   }
 
-  private void checkContentRange(Transport.Response r, long start)
-      throws TransientException, StageException {
+  /**
+   * The one stream of a server that ignores Range starts at byte 0: what comes before the part's
+   * resume point is read and dropped, and counted, since it did cross the network.
+   */
+  private void skipCounted(InputStream in, long start) throws IOException, TransientException {
+    byte[] drop = new byte[COPY_BUFFER];
+    long left = start;
+    while (left > 0) {
+      int n = in.read(drop, 0, (int) Math.min(drop.length, left));
+      if (n < 0) {
+        throw new TransientException("connection closed after " + (start - left) + " bytes", null);
+      }
+      left -= n;
+      t.listener.transferred(t.model, n);
+    }
+  }
+
+  /**
+   * Where a 206 answer's {@code Content-Range} says it starts; -1 when it is missing or unreadable.
+   * A total that is not the manifest's size fails the blob: registry and manifest disagree.
+   */
+  private long contentRangeStart(Transport.Response r) throws StageException {
+    if (r.status != 206) {
+      return -1;
+    }
     String range = r.header("Content-Range");
     if (range == null) {
-      return;
+      return -1;
     }
     // "bytes <first>-<last>/<total|*>"
     String v = range.trim();
@@ -156,7 +192,7 @@ final class PartFetch {
         Long.parseLong(total);
       }
     } catch (RuntimeException e) {
-      throw new TransientException("unreadable Content-Range '" + range + "'", null);
+      return -1;
     }
     if (!total.equals("*") && Long.parseLong(total) != t.size) {
       throw new StageException(
@@ -171,10 +207,7 @@ final class PartFetch {
               + t.size
               + "; registry and manifest disagree");
     }
-    if (first != start) {
-      throw new TransientException(
-          "asked for bytes from " + start + ", got Content-Range " + range, null);
-    }
+    return first;
   }
 
   private void write(byte[] buffer, int n, long position) throws StageException {

@@ -22,6 +22,7 @@ import org.ollamaairgap.common.model.ModelName;
 import org.ollamaairgap.common.progress.PullListener;
 import org.ollamaairgap.stager.driver.StageException;
 import org.ollamaairgap.stager.driver.StageException.Reason;
+import org.ollamaairgap.stager.redact.Redactor;
 
 /**
  * The registry protocol as Ollama uses it: {@code GET /v2/<ns>/<model>/manifests/<tag>} and blob
@@ -245,6 +246,7 @@ final class RegistryClient {
             Reason.REMOTE_ERROR,
             "token server " + Transport.redact(tokenUrl) + " returned no token");
       }
+      Redactor.secret(t.asText());
       return checkedToken(t.asText(), tokenUrl);
     }
   }

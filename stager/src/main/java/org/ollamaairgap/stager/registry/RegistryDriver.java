@@ -17,7 +17,8 @@ import org.ollamaairgap.stager.driver.StageException;
 /**
  * The {@code registry} driver: fetches the manifest, downloads each missing blob in parallel Range
  * parts into the staging directory, renames verified blobs into {@code blobs/}, and writes the
- * registry's manifest bytes last. Blobs already present (right size) are not fetched again.
+ * registry's manifest bytes last, when the run commits the model after its re-hash. Blobs already
+ * present (right size) are not fetched again.
  */
 public final class RegistryDriver implements Driver {
   private final RegistryClient client;
@@ -52,6 +53,8 @@ public final class RegistryDriver implements Driver {
     Manifest manifest = resolved.isPresent() ? resolved.get() : client.manifest(model, listener);
     try {
       writer.prepare();
+      // Checked before a byte moves, so a link out of the store wastes no download.
+      writer.confine(writer.layout().manifest(model).getParent());
     } catch (IOException e) {
       throw DiskErrors.of(e, writer.layout().root(), manifest.totalSize());
     }
@@ -73,12 +76,17 @@ public final class RegistryDriver implements Driver {
       downloads.fetch(model, d, remaining, listener);
       remaining -= d.size();
     }
+    return manifest;
+  }
+
+  /** Writes the registry's manifest bytes, atomically, once every blob passed the re-hash. */
+  @Override
+  public void commit(ModelName model, Manifest manifest) throws StageException {
     try {
       writer.writeManifest(model, manifest.bytes());
     } catch (IOException e) {
       throw DiskErrors.of(e, writer.layout().manifest(model), 0);
     }
-    return manifest;
   }
 
   @Override

@@ -2,8 +2,10 @@ package org.ollamaairgap.stager.registry;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.Authenticator;
 import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
+import java.net.PasswordAuthentication;
 import java.net.Proxy;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -27,6 +29,7 @@ import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
+import org.ollamaairgap.stager.redact.Redactor;
 
 /**
  * HTTP GETs with redirects followed by hand, so that credentials never go to another host (Java's
@@ -37,12 +40,55 @@ import javax.net.ssl.X509TrustManager;
 final class Transport {
   static final int MAX_REDIRECTS = 10;
 
+  static {
+    // Java will not answer a proxy's 407 to a CONNECT with Basic credentials unless this list
+    // leaves Basic out, and an authenticating corporate proxy in front of HTTPS is exactly that.
+    // Read once, when the JDK's HTTP client first loads, hence here rather than per request.
+    if (System.getProperty("jdk.http.auth.tunneling.disabledSchemes") == null) {
+      System.setProperty("jdk.http.auth.tunneling.disabledSchemes", "");
+    }
+  }
+
   private final RegistryOptions options;
   private final SSLSocketFactory sslFactory;
+  private final Authenticator proxyLogin;
 
   Transport(RegistryOptions options) {
     this.options = options;
     this.sslFactory = options.caBundle() == null ? null : sslFactory(options.caBundle());
+    this.proxyLogin = proxyLogin(options.httpsProxy());
+  }
+
+  /**
+   * The proxy's user and password from {@code http://user:pass@host:port}, given only to that proxy
+   * when it asks (407), never to a registry; both become secrets for the {@link Redactor}.
+   */
+  private static Authenticator proxyLogin(URI proxy) {
+    if (proxy == null || proxy.getRawUserInfo() == null) {
+      return null;
+    }
+    String raw = proxy.getRawUserInfo();
+    String info = proxy.getUserInfo();
+    int colon = info.indexOf(':');
+    String user = colon < 0 ? info : info.substring(0, colon);
+    char[] password = colon < 0 ? new char[0] : info.substring(colon + 1).toCharArray();
+    Redactor.secret(raw);
+    Redactor.secret(info);
+    if (password.length > 0) {
+      Redactor.secret(new String(password));
+    }
+    String host = proxy.getHost();
+    return new Authenticator() {
+      @Override
+      protected PasswordAuthentication getPasswordAuthentication() {
+        if (getRequestorType() != RequestorType.PROXY
+            || host == null
+            || !host.equalsIgnoreCase(getRequestingHost())) {
+          return null;
+        }
+        return new PasswordAuthentication(user, password.clone());
+      }
+    };
   }
 
   /** An answer whose body is still to be read. Close it to free (or keep alive) the connection. */
@@ -176,6 +222,9 @@ final class Transport {
     c.setUseCaches(false);
     c.setConnectTimeout((int) Math.min(Integer.MAX_VALUE, options.connectTimeout().toMillis()));
     c.setReadTimeout((int) Math.min(Integer.MAX_VALUE, options.stallTimeout().toMillis()));
+    if (proxyLogin != null && proxy != Proxy.NO_PROXY) {
+      c.setAuthenticator(proxyLogin);
+    }
     if (sslFactory != null && c instanceof HttpsURLConnection https) {
       https.setSSLSocketFactory(sslFactory);
     }
@@ -221,13 +270,10 @@ final class Transport {
 
   /**
    * A URL safe for messages: no query (pre-signed CDN URLs carry credentials there) and no user
-   * info.
+   * info, as the {@link Redactor} has it.
    */
   static String redact(URI u) {
-    String s = u.getScheme() + "://" + u.getHost() + (u.getPort() > 0 ? ":" + u.getPort() : "");
-    return s
-        + (u.getRawPath() == null ? "" : u.getRawPath())
-        + (u.getRawQuery() == null ? "" : "?...");
+    return Redactor.redact(u.toString());
   }
 
   /** Keeps error bodies printable and short. */

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import org.jboss.logging.Logger;
+import org.ollamaairgap.stager.redact.Redactor;
 import org.ollamaairgap.stager.run.Summary;
 
 /**
@@ -35,7 +36,8 @@ public final class SummaryWriter {
   /** The summary as one line of JSON. */
   public String toJson(Summary summary) {
     try {
-      return json.writeValueAsString(summary);
+      // Reasons quote what servers said; a credential among it must not reach a log or a file.
+      return Redactor.redact(json.writeValueAsString(summary));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot render the summary", e);
     }
@@ -74,7 +76,7 @@ public final class SummaryWriter {
       LOG.debugf("no termination log at %s; skipped", file);
       return;
     }
-    byte[] bytes = clip(reason).getBytes(StandardCharsets.UTF_8);
+    byte[] bytes = clip(Redactor.redact(reason)).getBytes(StandardCharsets.UTF_8);
     try {
       Files.write(file, bytes, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
     } catch (IOException e) {

@@ -241,9 +241,13 @@ public final class StagingRun {
           ProgressLog.bytes(manifest.totalSize()));
       String problem = rehash.check(model, manifest);
       if (problem != null) {
+        // The new manifest must not name a blob that failed: the previous one (or none) stays.
+        driver.abandon(model);
         fail(entry, problem);
         return;
       }
+      driver.commit(model, manifest);
+      entry.committed = true;
       entry.outcome = Outcome.DONE;
       entry.finished = clock.instant();
       listener.state(model, ModelState.DONE);
@@ -325,7 +329,7 @@ public final class StagingRun {
     return new ModelReport(
         entry.name.toString(),
         entry.name.displayShortest(),
-        entry.manifest == null ? null : entry.manifest.digest().toString(),
+        entry.committed ? entry.manifest.digest().toString() : null,
         manifest == null ? progress.size() : manifest.totalSize(),
         manifest == null ? progress.blobCount() : manifest.blobs().size(),
         entry.outcome,
@@ -340,6 +344,7 @@ public final class StagingRun {
     final ModelName name;
     Optional<Manifest> resolved = Optional.empty();
     Manifest manifest;
+    boolean committed;
     Outcome outcome;
     String reason;
     Instant started;

@@ -5,6 +5,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.ollamaairgap.common.store.OutsideStoreException;
 import org.ollamaairgap.common.store.StoreLayout;
 import org.ollamaairgap.common.store.StoreWriter;
 import org.ollamaairgap.stager.driver.StageException;
@@ -27,6 +28,8 @@ final class TargetCheck {
     }
     try {
       new StoreWriter(layout).probeWrite();
+    } catch (OutsideStoreException e) {
+      throw new StageException(StageException.Reason.NOT_WRITABLE, e.getMessage(), e);
     } catch (IOException e) {
       throw new StageException(
           StageException.Reason.NOT_WRITABLE,

@@ -78,7 +78,8 @@ class BundleThroughRegistryTest {
             .build();
     try (RegistryDriver driver = new RegistryDriver(new StoreLayout(staged), options)) {
       for (SyntheticModel m : List.of(LLAMA, OTHER)) {
-        driver.stage(m.name(), driver.resolve(m.name()), PullListener.NONE);
+        driver.commit(
+            m.name(), driver.stage(m.name(), driver.resolve(m.name()), PullListener.NONE));
       }
     }
 

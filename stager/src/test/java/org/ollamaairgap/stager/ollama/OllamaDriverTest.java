@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -535,6 +536,31 @@ class OllamaDriverTest {
         .containsExactly(
             "cannot connect to Ollama at http://127.0.0.1:" + port + ": connection refused");
     assertThat(manifest.bytes()).isEqualTo(TINY.manifestBytes());
+  }
+
+  /** Ollama writes the manifest itself; a failed re-hash afterwards must not leave it replaced. */
+  @Test
+  void abandon_afterARePull_putsThePreviousManifestBack() throws Exception {
+    stage();
+    Path manifest = new StoreLayout(store).manifest(TINY.name());
+    byte[] before = Files.readAllBytes(manifest);
+    fake.add(SyntheticModel.typical(NAME, 8, 200_000));
+    driver.close();
+
+    stage();
+    assertThat(manifest).content().isNotEqualTo(new String(before, StandardCharsets.UTF_8));
+    driver.abandon(TINY.name());
+
+    assertThat(manifest).hasBinaryContent(before);
+  }
+
+  @Test
+  void abandon_ofAFirstPull_removesTheManifestOllamaWrote() throws Exception {
+    stage();
+
+    driver.abandon(TINY.name());
+
+    assertThat(new StoreLayout(store).manifest(TINY.name())).doesNotExist();
   }
 
   @Test

@@ -14,6 +14,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /** A minimal HTTPS proxy for tests: answers {@code CONNECT host:port} and relays bytes. */
 final class ConnectProxy implements AutoCloseable {
   final List<String> requests = new CopyOnWriteArrayList<>();
+
+  /** Every Proxy-Authorization value received (null for a request without one). */
+  final List<String> authorizations = new CopyOnWriteArrayList<>();
+
+  /** When set, a CONNECT without {@code Proxy-Authorization: <this>} gets a 407 challenge. */
+  volatile String requiredAuthorization;
+
   private final ServerSocket server;
 
   ConnectProxy() throws IOException {
@@ -44,6 +51,20 @@ final class ConnectProxy implements AutoCloseable {
     try (client) {
       InputStream in = client.getInputStream();
       String head = readHead(in);
+      // A client answers a 407 on the same connection: ask until it authenticates or leaves.
+      while (requiredAuthorization != null
+          && !requiredAuthorization.equals(header(head, "Proxy-Authorization"))) {
+        authorizations.add(String.valueOf(header(head, "Proxy-Authorization")));
+        client
+            .getOutputStream()
+            .write(
+                ("HTTP/1.1 407 Proxy Authentication Required\r\n"
+                        + "Proxy-Authenticate: Basic realm=\"corp\"\r\n"
+                        + "Content-Length: 0\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+        head = readHead(in);
+      }
+      authorizations.add(String.valueOf(header(head, "Proxy-Authorization")));
       String line = head.substring(0, head.indexOf("\r\n"));
       requests.add(line);
       String[] parts = line.split(" ", -1);
@@ -68,6 +89,17 @@ final class ConnectProxy implements AutoCloseable {
     } catch (IOException | InterruptedException | RuntimeException e) {
       // The client went away: nothing to clean up but the sockets.
     }
+  }
+
+  /** A header's value from a request head; null when absent. */
+  private static String header(String head, String name) {
+    for (String line : head.split("\r\n", -1)) {
+      int colon = line.indexOf(':');
+      if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase(name)) {
+        return line.substring(colon + 1).trim();
+      }
+    }
+    return null;
   }
 
   private static String readHead(InputStream in) throws IOException {

@@ -71,7 +71,9 @@ class RegistryDriverTest {
 
   Manifest stage(SyntheticModel m, RegistryOptions options) throws StageException {
     try (RegistryDriver driver = new RegistryDriver(new StoreLayout(store), options)) {
-      return driver.stage(m.name(), driver.resolve(m.name()), listener);
+      Manifest manifest = driver.stage(m.name(), driver.resolve(m.name()), listener);
+      driver.commit(m.name(), manifest);
+      return manifest;
     }
   }
 
@@ -176,7 +178,7 @@ class RegistryDriverTest {
                 .insecure(false)
                 .mirror(java.net.URI.create(registry.baseUrl() + "/"))
                 .build())) {
-      driver.stage(served.name(), Optional.empty(), listener);
+      driver.commit(served.name(), driver.stage(served.name(), Optional.empty(), listener));
     }
 
     assertThat(store.resolve("manifests/registry.ollama.ai/library/llama/8b"))
@@ -238,14 +240,30 @@ class RegistryDriverTest {
   }
 
   @Test
-  void stage_serverIgnoresRange_storesCorrectBytes() throws Exception {
-    SyntheticModel m = model("library/m:1", 5, 300_000);
+  void stage_serverIgnoresRange_fallsBackToOneStreamAndCountsTheBytes() throws Exception {
+    SyntheticModel m = model("library/m:1", 5, 1_000_003);
     registry.push(m);
     registry.ignoreRange = true;
+    java.util.concurrent.atomic.AtomicLong counted = new java.util.concurrent.atomic.AtomicLong();
+    PullListener counting =
+        new PullListener() {
+          @Override
+          public void transferred(ModelName model, long bytes) {
+            counted.addAndGet(bytes);
+          }
+        };
+    Digest weights = m.layers().get(0).blob().digest();
 
-    stage(m, options().build());
+    try (RegistryDriver driver = new RegistryDriver(new StoreLayout(store), options().build())) {
+      driver.commit(m.name(), driver.stage(m.name(), driver.resolve(m.name()), counting));
+    }
 
     assertStored(m);
+    // 16 planned parts of 64 KiB: without the fallback each of them fetches the whole blob.
+    List<FakeRegistry.Request> asked = registry.requests(weights.hex());
+    assertThat(asked.size()).isBetween(2, 5);
+    assertThat(asked).extracting(FakeRegistry.Request::range).containsOnlyOnce("bytes=0-1000002");
+    assertThat(counted.get()).isGreaterThanOrEqualTo(m.manifest().totalSize());
   }
 
   @Test
@@ -414,6 +432,51 @@ class RegistryDriverTest {
     assertThat(retries)
         .anySatisfy(
             r -> assertThat(r).startsWith("starting blob " + weights + " over: resume state "));
+  }
+
+  @Test
+  void stage_resumeStateClaimsBytesThatAreNotThere_refetchesFromZeroInTheSameRun()
+      throws Exception {
+    SyntheticModel m = model("library/m:1", 13, 300_000);
+    registry.push(m);
+    Digest weights = m.layers().get(0).blob().digest();
+    StoreLayout layout = new StoreLayout(store);
+    Files.createDirectories(layout.stagingDir());
+    // A valid state saying the first two parts are written, over a data file of zeros: what a
+    // crash between the checkpoint and the data reaching the disk leaves.
+    Files.writeString(
+        layout.partsState(weights),
+        "{\"version\":1,\"digest\":\""
+            + weights
+            + "\",\"size\":300000,\"parts\":[{\"offset\":0,\"size\":65536,\"completed\":65536},"
+            + "{\"offset\":65536,\"size\":234464,\"completed\":100}]}");
+    Files.write(layout.partialBlob(weights), new byte[300_000]);
+
+    stage(m, options().build());
+
+    assertStored(m);
+    assertThat(stagingLeftovers()).isEmpty();
+    assertThat(retries)
+        .contains(
+            "blob "
+                + weights
+                + ": the download resumed from an earlier run hashed to "
+                + resumedDigest(m, weights)
+                + ", so its resume state did not match the data on disk; fetching it again from"
+                + " byte 0");
+    assertThat(registry.requests(weights.hex()))
+        .extracting(FakeRegistry.Request::range)
+        .contains("bytes=0-65535");
+  }
+
+  /** What the zeros-then-registry-bytes file of the test above hashes to. */
+  private static Digest resumedDigest(SyntheticModel m, Digest weights) throws IOException {
+    byte[] bytes;
+    try (InputStream in = m.blobs().get(weights).open()) {
+      bytes = in.readAllBytes();
+    }
+    java.util.Arrays.fill(bytes, 0, 65536 + 100, (byte) 0);
+    return org.ollamaairgap.common.digest.Sha256.of(bytes);
   }
 
   @Test

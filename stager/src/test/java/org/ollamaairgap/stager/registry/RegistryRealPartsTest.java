@@ -65,7 +65,9 @@ class RegistryRealPartsTest {
 
   Manifest stage(SyntheticModel m) throws StageException {
     try (RegistryDriver driver = new RegistryDriver(new StoreLayout(store), options())) {
-      return driver.stage(m.name(), driver.resolve(m.name()), PullListener.NONE);
+      Manifest manifest = driver.stage(m.name(), driver.resolve(m.name()), PullListener.NONE);
+      driver.commit(m.name(), manifest);
+      return manifest;
     }
   }
 

@@ -3,15 +3,11 @@ package org.ollamaairgap.stager.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.ollamaairgap.stager.testing.StageFailures.assertStageFailure;
 
-import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.List;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,50 +32,9 @@ class RegistryTlsTest {
 
   @BeforeAll
   static void startHttpsRegistry() throws Exception {
-    Path ks = keys.resolve("registry.p12");
-    keytool(
-        "-genkeypair",
-        "-alias",
-        "registry",
-        "-keyalg",
-        "EC",
-        "-groupname",
-        "secp256r1",
-        "-dname",
-        "CN=127.0.0.1",
-        "-ext",
-        "san=ip:127.0.0.1,dns:localhost",
-        "-validity",
-        "2",
-        "-storetype",
-        "PKCS12",
-        "-keystore",
-        ks.toString(),
-        "-storepass",
-        "changeit",
-        "-keypass",
-        "changeit");
-    caPem = keys.resolve("ca.pem");
-    keytool(
-        "-exportcert",
-        "-rfc",
-        "-alias",
-        "registry",
-        "-keystore",
-        ks.toString(),
-        "-storepass",
-        "changeit",
-        "-file",
-        caPem.toString());
-    KeyStore store = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(ks)) {
-      store.load(in, "changeit".toCharArray());
-    }
-    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    kmf.init(store, "changeit".toCharArray());
-    SSLContext tls = SSLContext.getInstance("TLS");
-    tls.init(kmf.getKeyManagers(), null, null);
-    registry = new FakeRegistry("127.0.0.1", tls);
+    TestTls tls = TestTls.create(keys);
+    caPem = tls.caPem();
+    registry = new FakeRegistry("127.0.0.1", tls.server());
     model = SyntheticModel.typical(registry.hostPort() + "/library/m:1", 1, 200_000);
     registry.push(model);
   }
@@ -87,16 +42,6 @@ class RegistryTlsTest {
   @AfterAll
   static void stop() {
     registry.close();
-  }
-
-  static void keytool(String... args) throws Exception {
-    List<String> command = new java.util.ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-    command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out =
-        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-    assertThat(p.waitFor()).as(out).isZero();
   }
 
   TestOptions.Registry options() {
@@ -110,7 +55,7 @@ class RegistryTlsTest {
 
   void stage(RegistryOptions options) throws StageException {
     try (RegistryDriver d = new RegistryDriver(new StoreLayout(store), options)) {
-      d.stage(model.name(), d.resolve(model.name()), PullListener.NONE);
+      d.commit(model.name(), d.stage(model.name(), d.resolve(model.name()), PullListener.NONE));
     }
   }
 
@@ -149,6 +94,33 @@ class RegistryTlsTest {
               .env("NO_PROXY", "127.0.0.1")
               .build());
       assertThat(proxy.requests).hasSize(before);
+    }
+  }
+
+  @Test
+  void authenticatingProxy_getsBasicCredentialsFromTheProxyUrlOnly() throws Exception {
+    try (ConnectProxy proxy = new ConnectProxy()) {
+      String basic =
+          "Basic "
+              + java.util.Base64.getEncoder()
+                  .encodeToString(
+                      "alice:s3cr%t@x".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      proxy.requiredAuthorization = basic;
+      RegistryOptions viaProxy =
+          options()
+              .caBundle(caPem)
+              .env("HTTPS_PROXY", proxy.url().replace("http://", "http://alice:s3cr%25t%40x@"))
+              .build();
+      registry.requests.clear();
+
+      stage(viaProxy);
+
+      assertThat(new StoreLayout(store).manifest(model.name()))
+          .hasBinaryContent(model.manifestBytes());
+      assertThat(proxy.authorizations).contains(basic);
+      assertThat(registry.requests)
+          .isNotEmpty()
+          .allSatisfy(r -> assertThat(r.authorization()).isNull());
     }
   }
 

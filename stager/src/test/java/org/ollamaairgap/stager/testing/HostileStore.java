@@ -91,10 +91,15 @@ public final class HostileStore {
     before = snapshot(outside);
   }
 
-  /** Nothing under {@code outside/} changed, and every pinned model verifies with full hashing. */
-  public void assertUntouchedAndGoodVerifies() throws Exception {
+  /** Nothing under {@code outside/} changed since {@link #snapshotOutside()}. */
+  public void assertOutsideUntouched() throws IOException {
     assertThat(before).as("snapshotOutside() was called").isNotNull();
     assertThat(snapshot(outside)).as("files outside the store").isEqualTo(before);
+  }
+
+  /** Nothing under {@code outside/} changed, and every pinned model verifies with full hashing. */
+  public void assertUntouchedAndGoodVerifies() throws Exception {
+    assertOutsideUntouched();
     VerificationReport report =
         new StoreVerifier(layout(), new StoreVerifier.Options(true, 2, pins), VerifyListener.NONE)
             .verify();
