@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -247,12 +248,26 @@ public final class StoreWriter {
       Files.setPosixFilePermissions(dir, DIR_MODE);
     } catch (FileAlreadyExistsException e) {
       if (!Files.isDirectory(dir)) {
-        throw e;
+        throw new FileSystemException(
+            dir.toString(),
+            null,
+            "a file is in the way where the directory "
+                + dir
+                + " must be; move that file away and run again");
       }
     }
   }
 
   private static void moveAtomically(Path from, Path to) throws IOException {
+    if (Files.isDirectory(to, LinkOption.NOFOLLOW_LINKS)) {
+      // The rename would fail naming our staging file; the directory is what must go.
+      throw new FileSystemException(
+          to.toString(),
+          null,
+          "a directory is in the way where the file "
+              + to
+              + " must go; move that directory away and run again");
+    }
     try {
       Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (AtomicMoveNotSupportedException e) {

@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.logging.Filter;
 import java.util.logging.LogRecord;
+import java.util.logging.SimpleFormatter;
 import org.jboss.logmanager.ExtLogRecord;
 
 /**
@@ -46,8 +47,7 @@ public final class RedactingLogFilter implements Filter {
       String m = ext.getFormattedMessage();
       return m == null ? "" : m;
     }
-    String m = record.getMessage();
-    return m == null ? "" : m;
+    return record.getMessage() == null ? "" : new SimpleFormatter().formatMessage(record);
   }
 
   private static String trace(Throwable thrown) {

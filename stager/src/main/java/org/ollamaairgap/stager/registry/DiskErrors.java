@@ -31,6 +31,18 @@ final class DiskErrors {
     if (e instanceof OutsideStoreException) {
       return new StageException(Reason.NOT_WRITABLE, e.getMessage(), e);
     }
+    if (m.contains("File too large")) {
+      return new StageException(
+          Reason.NOT_WRITABLE,
+          "cannot write "
+              + path
+              + ": the file is larger than "
+              + fileSystem(path)
+              + " allows, or than this process's file-size limit (ulimit -f) allows (File too"
+              + " large); put the store on a file system that holds files this big (ext4, xfs,"
+              + " NFS; not FAT), or raise the limit",
+          e);
+    }
     if (isNoSpace(e)) {
       return new StageException(
           Reason.NO_SPACE,
@@ -56,8 +68,15 @@ final class DiskErrors {
               + " access to it",
           e);
     }
+    String why = reason(e);
     return new StageException(
-        Reason.NOT_WRITABLE, "cannot write " + path + ": " + reason(e) + "; check the target", e);
+        Reason.NOT_WRITABLE,
+        "cannot write "
+            + path
+            + ": "
+            + why
+            + (why.contains(" is in the way ") ? "" : "; check the target"),
+        e);
   }
 
   private static String reason(IOException e) {
@@ -71,8 +90,23 @@ final class DiskErrors {
     if (e instanceof AccessDeniedException) {
       return "permission denied";
     }
-    String kind = e.getClass().getSimpleName();
-    return m == null ? kind : kind + ": " + m;
+    return m == null ? "an input/output error" : m;
+  }
+
+  /** "the file system ext4 mounted at /data", as far as it can be told. */
+  private static String fileSystem(Path path) {
+    Path p = path;
+    while (p != null && !Files.exists(p)) {
+      p = p.getParent();
+    }
+    try {
+      FileStore store = p == null ? null : Files.getFileStore(p);
+      return store == null
+          ? "its file system"
+          : "the file system " + store.type() + " (" + store + ")";
+    } catch (IOException e) {
+      return "its file system";
+    }
   }
 
   /** "N bytes free on <store> (<mount>)". */

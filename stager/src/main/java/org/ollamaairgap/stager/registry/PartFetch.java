@@ -35,7 +35,9 @@ final class PartFetch {
         try {
           transfer(part, done, buffer);
         } catch (TransientException e) {
-          if (done.get() > before) {
+          // A dripping server makes a little progress on every attempt; that must not keep it
+          // going for ever.
+          if (done.get() > before && !(e instanceof MinRate.TooSlowException)) {
             attempt = 0;
           }
           attempt++;
@@ -82,7 +84,10 @@ final class PartFetch {
             + e.getMessage()
             + "; gave up after "
             + attempts
-            + " attempts in a row without progress. A re-run resumes from what is on disk",
+            + (e instanceof MinRate.TooSlowException
+                ? " attempts in a row, each too slow"
+                : " attempts in a row without progress")
+            + ". A re-run resumes from what is on disk",
         e);
   }
 
@@ -114,6 +119,7 @@ final class PartFetch {
       if (r.status == 200) {
         skipCounted(in, start);
       }
+      MinRate rate = new MinRate(t.options.minRate(), t.options.minRateWindow(), System.nanoTime());
       while (done.get() < part.size()) {
         if (t.failure.get() != null) {
           return;
@@ -125,12 +131,16 @@ final class PartFetch {
               "connection closed after " + done.get() + " of the part's " + part.size() + " bytes",
               null);
         }
+        long waitStart = System.nanoTime();
         t.download.limiter.acquire(n);
+        long now = System.nanoTime();
+        rate.paused(now - waitStart);
         long pos = part.offset() + done.get();
         write(buffer, n, pos);
         done.addAndGet(n);
         t.listener.transferred(t.model, n);
         t.wake();
+        rate.received(n, now);
       }
       clean = r.status == 206;
     } catch (java.io.EOFException e) {

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 
 /** A request failed in a way another attempt may fix: 5xx, 429, a reset, a short body, a stall. */
-final class TransientException extends IOException {
+class TransientException extends IOException {
   private static final long serialVersionUID = 1L;
 
   /** What the server asked us to wait ({@code Retry-After}), or null. */

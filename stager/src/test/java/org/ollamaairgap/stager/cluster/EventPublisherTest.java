@@ -62,6 +62,20 @@ class EventPublisherTest {
   }
 
   @Test
+  void failed_aReasonQuotingCredentials_isRedactedInTheEvent() {
+    EventPublisher events = new EventPublisher(api.client(), POD, 20, Clock.systemUTC());
+    events.failed(
+        "qwen3:8b",
+        "the CDN https://cdn.example/b?X-Amz-Signature=abc answered: Authorization: Bearer t0k");
+
+    assertThat(events())
+        .extracting(Event::getMessage)
+        .containsExactly(
+            "qwen3:8b failed: the CDN https://cdn.example/b?[redacted] answered: Authorization:"
+                + " [redacted]");
+  }
+
+  @Test
   void manyModels_eventCountIsBounded_andTheRestAreCountedInTheLastOne() {
     EventPublisher events = new EventPublisher(api.client(), POD, 5, Clock.systemUTC());
     events.started(10, "/models");

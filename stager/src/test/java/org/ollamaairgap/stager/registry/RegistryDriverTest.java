@@ -398,6 +398,53 @@ class RegistryDriverTest {
   }
 
   @Test
+  void stage_serverThatDrips_isAStallByTheMinimumRateAndGivenUpWithTheNumbers() throws Exception {
+    SyntheticModel m = model("library/m:1", 14, 50_000);
+    registry.push(m);
+    Digest weights = m.layers().get(0).blob().digest();
+    // 10 bytes every 50 ms: never silent, so the read timeout never fires.
+    registry.behaviour =
+        (ex, n) -> {
+          if (!ex.getRequestURI().getPath().contains(weights.hex())) {
+            return FakeRegistry.Answer.NORMAL;
+          }
+          String range = ex.getRequestHeaders().getFirst("Range");
+          long start = Long.parseLong(range.substring(6, range.indexOf('-')));
+          ex.getResponseHeaders().add("Content-Range", "bytes " + start + "-49999/50000");
+          ex.sendResponseHeaders(206, 50_000 - start);
+          try (InputStream in = registry.blobs.get(weights).open()) {
+            in.skipNBytes(start);
+            byte[] drop = new byte[10];
+            for (long sent = start; sent + 10 <= 50_000; sent += 10) {
+              in.readNBytes(drop, 0, 10);
+              ex.getResponseBody().write(drop);
+              ex.getResponseBody().flush();
+              Thread.sleep(50);
+            }
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return FakeRegistry.Answer.HANDLED;
+        };
+
+    assertStageFailure(
+            () ->
+                stage(
+                    m,
+                    options()
+                        .retries(1)
+                        .minRate(100_000)
+                        .minRateWindow(Duration.ofMillis(300))
+                        .build()),
+            Reason.STALLED)
+        .contains("slower than the minimum rate: ")
+        .contains("below --min-rate 97.7 KiB/s over --min-rate-window 300ms")
+        .contains("; gave up after 2 attempts in a row, each too slow");
+    assertThat(retries).anySatisfy(r -> assertThat(r).contains("slower than the minimum rate"));
+    assertThat(new StoreLayout(store).manifest(m.name())).doesNotExist();
+  }
+
+  @Test
   void stage_tokenAuthAndRedirectToCdn_neverSendsAuthorizationToTheCdn() throws Exception {
     SyntheticModel m = model("library/m:1", 10, 300_000);
     registry.push(m);
@@ -477,6 +524,39 @@ class RegistryDriverTest {
     }
     java.util.Arrays.fill(bytes, 0, 65536 + 100, (byte) 0);
     return org.ollamaairgap.common.digest.Sha256.of(bytes);
+  }
+
+  @Test
+  void stage_directoryWhereTheBlobMustGo_isNamedNotTheStagingFile() throws Exception {
+    SyntheticModel m = model("library/m:1", 15, 100_000);
+    registry.push(m);
+    Path blob = new StoreLayout(store).blob(m.layers().get(0).blob().digest());
+    Files.createDirectories(blob.resolve("someone-elses"));
+
+    assertStageFailure(() -> stage(m, options().build()), Reason.NOT_WRITABLE)
+        .isEqualTo(
+            "cannot write "
+                + blob
+                + ": a directory is in the way where the file "
+                + blob
+                + " must go; move that directory away and run again");
+    assertThat(blob.resolve("someone-elses")).isDirectory();
+  }
+
+  @Test
+  void commit_directoryWhereTheManifestMustGo_isNamed() throws Exception {
+    SyntheticModel m = model("library/m:1", 16, 100_000);
+    registry.push(m);
+    Path manifest = new StoreLayout(store).manifest(m.name());
+    Files.createDirectories(manifest);
+
+    assertStageFailure(() -> stage(m, options().build()), Reason.NOT_WRITABLE)
+        .isEqualTo(
+            "cannot write "
+                + manifest
+                + ": a directory is in the way where the file "
+                + manifest
+                + " must go; move that directory away and run again");
   }
 
   @Test
