@@ -1,26 +1,34 @@
 package org.ollamaairgap.verifier;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.ollamaairgap.app.output.Formats;
 import org.ollamaairgap.app.run.Ticker;
 import org.ollamaairgap.common.verify.BlobCheck;
 import org.ollamaairgap.common.verify.Finding;
+import org.ollamaairgap.common.verify.FindingKind;
 import org.ollamaairgap.common.verify.VerificationPlan;
 import org.ollamaairgap.common.verify.VerifyListener;
 
 /**
  * Renders verification events as plain lines for {@code kubectl logs}: a start line, a progress
- * line at a steady interval (bytes checked of total, percent, rate, ETA) and one line per finding.
+ * line at a steady interval (bytes checked of total, percent, rate, ETA) and one line per finding,
+ * at most {@link org.ollamaairgap.common.verify.VerificationReport#SHOWN_PER_KIND} per kind, then
+ * one line per kind saying how many more there were and where the full list is.
  */
 final class ConsoleProgress implements VerifyListener, AutoCloseable {
   private final PrintStream out;
   private final Duration interval;
+  private final Path report;
+  private final Map<FindingKind, Long> beyond = new EnumMap<>(FindingKind.class);
   private final LongAdder bytes = new LongAdder();
   private final AtomicInteger blobs = new AtomicInteger();
   private volatile VerificationPlan plan;
@@ -30,9 +38,13 @@ final class ConsoleProgress implements VerifyListener, AutoCloseable {
   /** Findings of the walk, printed after the start line so that the log reads in order. */
   private final List<String> early = new ArrayList<>();
 
-  ConsoleProgress(PrintStream out, Duration interval) {
+  /**
+   * @param report the {@code --report} file, or null: where the full list of findings goes
+   */
+  ConsoleProgress(PrintStream out, Duration interval, Path report) {
     this.out = out;
     this.interval = interval;
+    this.report = report;
   }
 
   @Override
@@ -79,6 +91,11 @@ final class ConsoleProgress implements VerifyListener, AutoCloseable {
     out.println(finding.line());
   }
 
+  @Override
+  public synchronized void foundBeyondLimit(Finding finding) {
+    beyond.merge(finding.kind(), 1L, Long::sum);
+  }
+
   /** One progress line: {@code progress: 1.2 GiB of 5.0 GiB (24%), 850.0 MiB/s, ETA 5s, ...}. */
   void print() {
     VerificationPlan p = plan;
@@ -113,10 +130,24 @@ final class ConsoleProgress implements VerifyListener, AutoCloseable {
     synchronized (this) {
       early.forEach(out::println); // the walk never finished: still show what it found
       early.clear();
+      beyond.forEach((kind, count) -> out.println(moreLikeThis(kind, count)));
+      beyond.clear();
       running = ticker;
     }
     if (running != null) {
       running.close(); // outside the lock: a tick in flight may be waiting to print
     }
+  }
+
+  private String moreLikeThis(FindingKind kind, long count) {
+    return kind.severity()
+        + " "
+        + kind
+        + ": and "
+        + String.format(Locale.ROOT, "%,d", count)
+        + " more like this, "
+        + (report == null
+            ? "not listed; give --report FILE (VERIFIER_REPORT) for the full list"
+            : "listed in the report " + report);
   }
 }

@@ -1,8 +1,5 @@
 package org.ollamaairgap.verifier;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.quarkus.runtime.QuarkusApplication;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -24,6 +21,7 @@ import org.ollamaairgap.common.verify.ModelResult;
 import org.ollamaairgap.common.verify.StoreUnavailableException;
 import org.ollamaairgap.common.verify.StoreVerifier;
 import org.ollamaairgap.common.verify.VerificationReport;
+import org.ollamaairgap.common.verify.VerifyListener;
 
 /**
  * The init container: verifies the store Ollama is about to serve and exits 0 only when it may
@@ -32,9 +30,6 @@ import org.ollamaairgap.common.verify.VerificationReport;
  * The last line printed always says what the exit code says.
  */
 public class Verifier implements QuarkusApplication {
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
   private final PrintStream out = System.out;
   private final PrintStream err = System.err;
 
@@ -68,23 +63,28 @@ public class Verifier implements QuarkusApplication {
   private ExitCode execute(Plan plan, VerifierConfig config) {
     Path terminationLog = config.terminationLog();
     VerificationReport report;
-    ConsoleProgress progress = new ConsoleProgress(out, config.progressInterval());
+    ConsoleProgress progress = new ConsoleProgress(out, config.progressInterval(), plan.report());
     RecordRun record = RecordRun.open(plan, config.reverifyAfter(), Clock.systemUTC(), out);
+    // Every finding goes to the report through a file beside it; memory holds only the first few.
+    ReportSpill spill = plan.report() == null ? null : ReportSpill.open(plan.report());
     try {
+      VerifyListener listener = spill == null ? progress : progress.and(spill);
       report =
           new StoreVerifier(
                   plan.layout(),
                   plan.options(),
-                  progress,
+                  listener,
                   record == null ? BlobShortcut.NONE : record.shortcut())
               .verify();
     } catch (StoreUnavailableException e) {
       err.println("verifier: " + e.getMessage());
       TerminationLog.write(terminationLog, e.getMessage());
+      ReportSpill.discard(spill);
       return ExitCode.ENVIRONMENT;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       err.println("verifier: interrupted");
+      ReportSpill.discard(spill);
       return ExitCode.ENVIRONMENT;
     } finally {
       progress.close();
@@ -96,15 +96,13 @@ public class Verifier implements QuarkusApplication {
     }
     String line = verdictLine(report, record == null ? "" : " (" + record.acceptedPart() + ")");
     if (plan.report() != null) {
+      ReportFile file =
+          new ReportFile(
+              verdict.word(), verdict.code(), report, record == null ? null : record.counts());
       try {
         ReportFiles.write(
             plan.report(),
-            json(
-                new ReportFile(
-                    verdict.word(),
-                    verdict.code(),
-                    report,
-                    record == null ? null : record.counts())),
+            target -> ReportSpill.writeTo(spill, file, target),
             VerifierCommand.REPORT.names());
         out.println("report written to " + plan.report());
       } catch (ReportFiles.Unwritable e) {
@@ -112,6 +110,8 @@ public class Verifier implements QuarkusApplication {
         err.println("verifier: " + e.getMessage());
         line = "FAILED: " + e.getMessage() + "; the store itself: " + line;
         verdict = ExitCode.ENVIRONMENT;
+      } finally {
+        ReportSpill.discard(spill);
       }
     }
     out.println(line);
@@ -164,13 +164,5 @@ public class Verifier implements QuarkusApplication {
         + counts
         + ". First: "
         + first.line();
-  }
-
-  private static byte[] json(ReportFile report) {
-    try {
-      return JSON.writeValueAsBytes(report);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot render the report", e);
-    }
   }
 }

@@ -121,8 +121,45 @@ class VerifierMainTest {
             "ERROR INVALID_MANIFEST model=bad:latest path="),
         Arguments.of(
             "invalid model name",
-            (Damage) (s, o) -> s.manifestFile("registry.ollama.ai/library/m/.latest.swp", "{}"),
-            "ERROR INVALID_MODEL_NAME path="));
+            (Damage) (s, o) -> s.manifestFile("registry.ollama.ai/library/m/la test", "{}"),
+            "ERROR INVALID_MODEL_NAME path="),
+        Arguments.of(
+            "namespace in two spellings",
+            (Damage) (s, o) -> s.add(SyntheticModel.typical("Library/other", 3, 100)),
+            "ERROR CASE_VARIANT model=other:latest,llama3:8b path="),
+        Arguments.of(
+            "dangling link at manifest depth",
+            (Damage)
+                (s, o) -> Files.createSymbolicLink(s.manifest("llama3:gone"), o.resolve("nowhere")),
+            "ERROR MANIFEST_LISTING_BROKEN path="),
+        Arguments.of(
+            "directory link out of the store",
+            (Damage)
+                (s, o) ->
+                    Files.createSymbolicLink(
+                        s.layout().manifestsDir().resolve("proc"), Path.of("/proc")),
+            "ERROR LINK_OUTSIDE_STORE path="),
+        Arguments.of(
+            "legacy blob name below blobs/",
+            (Damage)
+                (s, o) ->
+                    Files.writeString(
+                        Files.createDirectories(s.layout().blobsDir().resolve("old"))
+                            .resolve("sha256:1234"),
+                        "x"),
+            "ERROR LEGACY_BLOB_NAME path="),
+        Arguments.of(
+            "config Ollama cannot decode",
+            (Damage)
+                (s, o) ->
+                    s.add(
+                        SyntheticModel.named("hidden:1b")
+                            .config(SyntheticBlob.text("\"config\""))
+                            .layer(
+                                org.ollamaairgap.common.model.Descriptor.MODEL_MEDIA_TYPE,
+                                SyntheticBlob.random(9, 100))
+                            .build()),
+            "ERROR CONFIG_UNREADABLE model=hidden:1b blob="));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -163,6 +200,10 @@ class VerifierMainTest {
             (Damage) (s, o) -> s.addUnreferenced(SyntheticBlob.random(7, 3000)),
             "WARNING UNREFERENCED_BLOBS path="
                 + "%s actual 1 blobs, 3000 bytes: 1 blobs (2.9 KiB) in %s are used by no manifest"),
+        Arguments.of(
+            "a Mac's dot-files at manifest depth",
+            (Damage) (s, o) -> s.manifestFile("registry.ollama.ai/library/llama3/._8b", "x"),
+            "WARNING DOT_FILE path="),
         Arguments.of(
             "manifest at the wrong depth",
             (Damage) (s, o) -> s.manifestFile("registry.ollama.ai/library/other", "{}"),
@@ -252,6 +293,42 @@ class VerifierMainTest {
     try (var files = Files.list(report.getParent())) {
       assertThat(files).containsExactly(report); // no temp file left behind
     }
+  }
+
+  @Test
+  void manyFindingsOfOneKindAreCappedOnTheConsoleAndAllInTheReport(QuarkusMainLauncher launcher)
+      throws Exception {
+    StoreBuilder store = good();
+    Path junk =
+        Files.createDirectories(store.layout().manifestsDir().resolve("registry.ollama.ai/junk"));
+    for (int i = 0; i < 300; i++) {
+      Files.writeString(junk.resolve("stray-" + i), "");
+    }
+    store.deleteBlob(PHI_WEIGHTS);
+    Path report = Files.createDirectories(dir.resolve("out")).resolve("report.json");
+    LaunchResult result = launch(launcher, store(store), "--report", report.toString());
+
+    assertThat(result.exitCode()).as(result.getOutput()).isEqualTo(1);
+    List<String> lines = result.getOutputStream();
+    assertThat(lines.stream().filter(l -> l.startsWith("INFO IGNORED_MANIFEST_FILE path=")))
+        .hasSize(20);
+    assertThat(lines)
+        .contains(
+            "INFO IGNORED_MANIFEST_FILE: and 280 more like this, listed in the report " + report);
+    assertThat(lines.get(lines.size() - 1)).startsWith("FAILED: 1 of 2 models, ");
+    JsonNode body = new ObjectMapper().readTree(report.toFile()).get("report");
+    assertThat(body.get("findings")).hasSize(301);
+    assertThat(body.get("findings").get(0).get("kind").asText()).isEqualTo("BLOB_MISSING");
+    assertThat(body.get("counts").get("IGNORED_MANIFEST_FILE").asInt()).isEqualTo(300);
+    try (var files = Files.list(report.getParent())) {
+      assertThat(files).containsExactly(report); // neither spill nor temp file left behind
+    }
+
+    LaunchResult noReport = launch(launcher, store(store));
+    assertThat(noReport.getOutputStream())
+        .contains(
+            "INFO IGNORED_MANIFEST_FILE: and 280 more like this, not listed; give --report FILE"
+                + " (VERIFIER_REPORT) for the full list");
   }
 
   static List<Arguments> usageErrors() {

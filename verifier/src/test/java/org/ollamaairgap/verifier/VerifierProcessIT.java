@@ -26,8 +26,14 @@ class VerifierProcessIT {
   record Result(int code, String out, String err) {}
 
   Result run(Map<String, String> env, String... args) throws IOException, InterruptedException {
+    return run(List.of(), env, args);
+  }
+
+  Result run(List<String> jvm, Map<String, String> env, String... args)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvm);
     command.add("-jar");
     command.add(System.getProperty("verifier.jar", "target/quarkus-app/quarkus-run.jar"));
     command.addAll(List.of(args));
@@ -132,5 +138,46 @@ class VerifierProcessIT {
             "size");
     assertThat(result.code()).as(result.out() + result.err()).isEqualTo(0);
     assertThat(result.out()).contains("(mode size,");
+  }
+
+  /**
+   * Issue #18: 100,000 stray files under manifests/ (which Ollama ignores) in a JVM with 64 MiB of
+   * heap, as for a 4 GB blob: a verdict, 20 lines of them, the full list in the report.
+   */
+  @Test
+  void hundredThousandStrayFilesUnderSixtyFourMegabytes() throws Exception {
+    StoreBuilder store = store(dir.resolve("models"));
+    Path junk =
+        Files.createDirectories(store.layout().manifestsDir().resolve("registry.ollama.ai/junk"));
+    for (int i = 0; i < 100_000; i++) {
+      Files.createFile(junk.resolve("stray-file-with-a-long-name-" + i));
+    }
+    Path report = dir.resolve("report.json");
+    Result result =
+        run(
+            List.of("-Xmx64m"),
+            Map.of("OLLAMA_MODELS", store.root().toString()),
+            "--report",
+            report.toString());
+
+    assertThat(result.code()).as(result.err()).isEqualTo(0);
+    List<String> lines = result.out().lines().toList();
+    assertThat(lines.stream().filter(l -> l.startsWith("INFO IGNORED_MANIFEST_FILE"))).hasSize(21);
+    assertThat(lines)
+        .contains(
+            "INFO IGNORED_MANIFEST_FILE: and 99,980 more like this, listed in the report "
+                + report);
+    assertThat(lines.get(lines.size() - 1)).startsWith("OK: verified 1 model, ");
+    long listed;
+    try (var in = new com.fasterxml.jackson.core.JsonFactory().createParser(report.toFile())) {
+      listed = 0;
+      for (var token = in.nextToken(); token != null; token = in.nextToken()) {
+        if (token == com.fasterxml.jackson.core.JsonToken.FIELD_NAME
+            && in.currentName().equals("kind")) {
+          listed++;
+        }
+      }
+    }
+    assertThat(listed).isEqualTo(100_000);
   }
 }

@@ -1,6 +1,8 @@
 package org.ollamaairgap.app.output;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,12 +25,23 @@ public final class ReportFiles {
     }
   }
 
+  /** A report's content, written as a stream so that it need not fit in memory. */
+  @FunctionalInterface
+  public interface Content {
+    void writeTo(OutputStream out) throws IOException;
+  }
+
   /**
    * @param target the report file
    * @param bytes its content
    * @param option how the operator set the path, e.g. {@code --report (VERIFIER_REPORT)}
    */
   public static void write(Path target, byte[] bytes, String option) throws Unwritable {
+    write(target, out -> out.write(bytes), option);
+  }
+
+  /** As {@link #write(Path, byte[], String)}, the content streamed. */
+  public static void write(Path target, Content content, String option) throws Unwritable {
     Path file = target.toAbsolutePath().normalize();
     Path dir = file.getParent();
     if (dir == null || !Files.isDirectory(dir)) {
@@ -45,7 +58,9 @@ public final class ReportFiles {
     Path temp = null;
     try {
       temp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-      Files.write(temp, bytes);
+      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temp))) {
+        content.writeTo(out);
+      }
       try {
         Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {

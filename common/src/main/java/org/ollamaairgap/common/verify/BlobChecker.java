@@ -88,7 +88,8 @@ public final class BlobChecker {
     } catch (NoSuchFileException e) {
       return problem(digest, expectedSize, BlobStatus.MISSING, -1, path + " does not exist");
     } catch (IOException e) {
-      return problem(digest, expectedSize, BlobStatus.UNREADABLE, -1, path + ": " + e);
+      return problem(
+          digest, expectedSize, BlobStatus.UNREADABLE, -1, path + ": " + ManifestWalk.why(e));
     }
     if (!attributes.isRegularFile()) {
       return problem(
@@ -114,7 +115,8 @@ public final class BlobChecker {
     try {
       result = hasher.hash(path);
     } catch (IOException e) {
-      return problem(digest, expectedSize, BlobStatus.UNREADABLE, size, path + ": " + e);
+      return problem(
+          digest, expectedSize, BlobStatus.UNREADABLE, size, path + ": " + ManifestWalk.why(e));
     }
     if (result.size() != expectedSize) {
       // The file changed while it was read: as wrong as a bad length.

@@ -1,13 +1,13 @@
 package org.ollamaairgap.common.verify;
 
 import java.io.IOException;
+import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
@@ -18,74 +18,81 @@ import org.ollamaairgap.common.model.Digest;
 import org.ollamaairgap.common.store.StoreLayout;
 
 /**
- * Lists {@code blobs/} as Ollama's start-up does: blobs no manifest references, legacy {@code
- * sha256:} names it would rename, and leftovers of interrupted pulls it would try to delete. Reads
- * names and attributes only.
+ * Lists {@code blobs/} as Ollama's start-up does: {@code fixBlobs} walks all of it, at any depth
+ * and without following links, renaming every {@code sha256:*} entry and stopping at the first
+ * error; the prune looks at the top level only, at blobs no manifest references and leftovers of
+ * interrupted pulls. Reads names and attributes only, one directory entry at a time, so a million
+ * stray files cost counts, not memory.
  */
 final class BlobsDirScan {
   private static final Pattern BLOB = Pattern.compile("sha256-[0-9a-f]{64}");
   private static final Pattern PARTIAL = Pattern.compile("sha256-[0-9a-f]{64}-partial(-[0-9]+)?");
+  private static final int NAMES_KEPT = 5;
+
+  /** How many files of one sort, their bytes and the first few names. */
+  private static final class Tally {
+    long count;
+    long bytes;
+    final List<String> names = new ArrayList<>();
+
+    void add(String name, long size) {
+      count++;
+      bytes += size;
+      if (names.size() < NAMES_KEPT) {
+        names.add(name);
+      }
+    }
+
+    String listed() {
+      long more = count - names.size();
+      return String.join(", ", names) + (more > 0 ? " and " + more + " more" : "");
+    }
+  }
 
   private final StoreLayout layout;
   private final Findings findings;
+  private final Path realRoot;
 
-  BlobsDirScan(StoreLayout layout, Findings findings) {
+  BlobsDirScan(StoreLayout layout, Findings findings, Path realRoot) {
     this.layout = layout;
     this.findings = findings;
+    this.realRoot = realRoot;
   }
 
   /** Returns {count, bytes} of unreferenced blobs; adds findings for odd names. */
   long[] scan(Set<Digest> referenced) {
     Path dir = layout.blobsDir();
-    Map<FindingKind, List<String>> leftovers = new EnumMap<>(FindingKind.class);
-    Map<FindingKind, long[]> leftoverBytes = new EnumMap<>(FindingKind.class);
-    List<String> unreferenced = new ArrayList<>();
-    long unreferencedBytes = 0;
-    List<Path> entries = new ArrayList<>();
-    try (DirectoryStream<Path> list = Files.newDirectoryStream(dir)) {
-      list.forEach(entries::add);
-    } catch (IOException e) {
-      findings.add(
-          new Finding(
-              FindingKind.BLOB_UNREADABLE,
-              null,
-              null,
-              dir.toString(),
-              null,
-              null,
-              dir + " cannot be listed (" + e + ")",
-              "check the mount and permissions"));
-      return new long[2];
-    }
-    entries.sort(Comparator.naturalOrder());
+    Map<FindingKind, Tally> leftovers = new EnumMap<>(FindingKind.class);
+    Tally unreferenced = new Tally();
     Set<String> referencedNames = new HashSet<>();
     referenced.forEach(d -> referencedNames.add(d.fileName()));
-    for (Path path : entries) {
-      String name = path.getFileName().toString();
-      BasicFileAttributes attrs = attributes(path);
-      boolean directory = attrs != null && attrs.isDirectory();
-      long size = attrs == null || directory ? 0 : attrs.size();
-      if (name.startsWith("sha256:")) {
-        findings.add(legacy(path, name));
-      } else if (BLOB.matcher(name).matches()) {
-        if (!referencedNames.contains(name)) {
-          unreferenced.add(name);
-          unreferencedBytes += size;
+    try (DirectoryStream<Path> list = Files.newDirectoryStream(dir)) {
+      for (Path path : list) {
+        String name = path.getFileName().toString();
+        BasicFileAttributes attrs = attributes(path);
+        boolean directory = attrs != null && attrs.isDirectory();
+        long size = attrs == null || directory ? 0 : attrs.size();
+        if (name.startsWith("sha256:")) {
+          findings.add(legacy(path, name));
+        } else if (attrs != null && attrs.isSymbolicLink() && directoryLink(path)) {
+          continue; // Ollama's walk and prune do not follow it, and neither do we
+        } else if (directory) {
+          walkBelow(path); // the prune ignores directories; fixBlobs walks into them
+          continue;
+        } else if (BLOB.matcher(name).matches()) {
+          if (!referencedNames.contains(name)) {
+            unreferenced.add(name, size);
+          }
+        } else {
+          leftovers.computeIfAbsent(leftoverKind(name), k -> new Tally()).add(name, size);
         }
-      } else if (directory) {
-        continue; // Ollama's prune looks at files only
-      } else {
-        FindingKind kind =
-            PARTIAL.matcher(name).matches()
-                ? FindingKind.PARTIAL_LEFTOVER
-                : name.endsWith(".tmp") ? FindingKind.TMP_LEFTOVER : FindingKind.STRAY_BLOB_FILE;
-        leftovers.computeIfAbsent(kind, k -> new ArrayList<>()).add(name);
-        leftoverBytes.computeIfAbsent(kind, k -> new long[1])[0] += size;
       }
+    } catch (IOException | DirectoryIteratorException e) {
+      findings.add(cannotList(dir, e));
+      return new long[2];
     }
-    leftovers.forEach(
-        (kind, names) -> findings.add(leftover(dir, kind, names, leftoverBytes.get(kind)[0])));
-    if (!unreferenced.isEmpty()) {
+    leftovers.forEach((kind, tally) -> findings.add(leftover(dir, kind, tally)));
+    if (unreferenced.count > 0) {
       findings.add(
           new Finding(
               FindingKind.UNREFERENCED_BLOBS,
@@ -93,19 +100,104 @@ final class BlobsDirScan {
               null,
               dir.toString(),
               null,
-              unreferenced.size() + " blobs, " + unreferencedBytes + " bytes",
-              unreferenced.size()
+              unreferenced.count + " blobs, " + unreferenced.bytes + " bytes",
+              unreferenced.count
                   + " blobs ("
-                  + Findings.human(unreferencedBytes)
+                  + Findings.human(unreferenced.bytes)
                   + ") in "
                   + dir
                   + " are used by no manifest: "
-                  + Findings.listed(unreferenced)
-                  + PendingDeletion.note(layout, unreferenced),
+                  + unreferenced.listed()
+                  + PendingDeletion.note(
+                      layout,
+                      unreferenced.count,
+                      name ->
+                          !referencedNames.contains(name)
+                              && Files.isRegularFile(dir.resolve(name), LinkOption.NOFOLLOW_LINKS)),
               "delete them on the writable side to reclaim the space, or keep OLLAMA_NOPRUNE=1"
                   + " (without it ollama serve tries to delete them at start)"));
     }
-    return new long[] {unreferenced.size(), unreferencedBytes};
+    return new long[] {unreferenced.count, unreferenced.bytes};
+  }
+
+  private static FindingKind leftoverKind(String name) {
+    if (PARTIAL.matcher(name).matches()) {
+      return FindingKind.PARTIAL_LEFTOVER;
+    }
+    return name.endsWith(".tmp") ? FindingKind.TMP_LEFTOVER : FindingKind.STRAY_BLOB_FILE;
+  }
+
+  /** Whether a link leads to a directory: then only where it leads matters. */
+  private boolean directoryLink(Path link) {
+    try {
+      Path target = link.toRealPath();
+      if (Files.isDirectory(target)) {
+        outsideStore(link, target);
+        return true;
+      }
+    } catch (IOException e) {
+      // dangling or a loop: judged by its name like a file, and a referenced one fails its check
+    }
+    return false;
+  }
+
+  /** Below the top level only legacy names matter: fixBlobs renames them at any depth. */
+  private void walkBelow(Path dir) {
+    try (DirectoryStream<Path> list = Files.newDirectoryStream(dir)) {
+      for (Path path : list) {
+        String name = path.getFileName().toString();
+        BasicFileAttributes attrs = attributes(path);
+        if (name.startsWith("sha256:")) {
+          findings.add(legacy(path, name));
+        }
+        if (attrs == null) {
+          continue;
+        }
+        if (attrs.isSymbolicLink()) {
+          directoryLink(path);
+        } else if (attrs.isDirectory()) {
+          walkBelow(path);
+        }
+      }
+    } catch (IOException | DirectoryIteratorException e) {
+      findings.add(cannotList(dir, e));
+    }
+  }
+
+  private void outsideStore(Path link, Path target) {
+    if (target.startsWith(realRoot)) {
+      return;
+    }
+    findings.add(
+        new Finding(
+            FindingKind.LINK_OUTSIDE_STORE,
+            null,
+            null,
+            link.toString(),
+            null,
+            null,
+            link
+                + " is a symbolic link to the directory "
+                + target
+                + ", outside the store "
+                + layout.root()
+                + "; the verifier does not follow it",
+            "remove the link on the writable side: blobs/ holds blob files only"));
+  }
+
+  private static Finding cannotList(Path dir, Exception e) {
+    return new Finding(
+        FindingKind.BLOB_UNREADABLE,
+        null,
+        null,
+        dir.toString(),
+        null,
+        null,
+        dir
+            + " cannot be listed ("
+            + ManifestWalk.why(e)
+            + "): ollama serve walks all of blobs/ at start and fails on the first error",
+        "check the mount and that this user may read the directory");
   }
 
   private static BasicFileAttributes attributes(Path path) {
@@ -127,12 +219,12 @@ final class BlobsDirScan {
         "name " + name,
         "legacy blob name "
             + path
-            + ": ollama serve renames it at every start, even with"
-            + " OLLAMA_NOPRUNE=1, and fails on a read-only mount",
+            + ": ollama serve renames every sha256: name under blobs/, at any depth, at every"
+            + " start, even with OLLAMA_NOPRUNE=1, and fails on a read-only mount",
         "rename it to " + modern + " on the writable side (or delete it if " + modern + " exists)");
   }
 
-  private static Finding leftover(Path dir, FindingKind kind, List<String> names, long bytes) {
+  private static Finding leftover(Path dir, FindingKind kind, Tally tally) {
     String what =
         switch (kind) {
           case PARTIAL_LEFTOVER -> "leftovers of an interrupted pull (-partial)";
@@ -145,8 +237,8 @@ final class BlobsDirScan {
         null,
         dir.toString(),
         null,
-        names.size() + " files, " + bytes + " bytes",
-        names.size() + " " + what + " in " + dir + ": " + Findings.listed(names),
+        tally.count + " files, " + tally.bytes + " bytes",
+        tally.count + " " + what + " in " + dir + ": " + tally.listed(),
         "finish or clean up the pull on the writable side; harmless with OLLAMA_NOPRUNE=1"
             + " (without it ollama serve tries to delete them at start)");
   }

@@ -15,6 +15,23 @@ public enum FindingKind {
   INVALID_MODEL_NAME(Severity.ERROR),
   /** A manifest that is unreadable, not a regular file or not a valid manifest. */
   INVALID_MANIFEST(Severity.ERROR),
+  /**
+   * Two manifest paths spell a host, namespace, model or tag differently only in letter case:
+   * Ollama resolves each part of a request to one of the spellings at random.
+   */
+  CASE_VARIANT(Severity.ERROR),
+  /**
+   * An entry at {@code manifests/*&#47;*&#47;*&#47;*} that cannot be looked at (a dangling symbolic
+   * link, a loop, no permission): Ollama's listing stops at it, so every model is affected.
+   */
+  MANIFEST_LISTING_BROKEN(Severity.ERROR),
+  /** A symbolic link under {@code manifests/} or {@code blobs/} that leads out of the store. */
+  LINK_OUTSIDE_STORE(Severity.ERROR),
+  /**
+   * A config blob Ollama cannot decode (not a JSON object, or a field of the wrong type): Ollama
+   * leaves the model out of {@code /api/tags} without an error, so no client is offered it.
+   */
+  CONFIG_UNREADABLE(Severity.ERROR),
   /** A blob a manifest names does not exist. */
   BLOB_MISSING(Severity.ERROR),
   /** A blob is a directory, FIFO, socket or device. */
@@ -51,6 +68,11 @@ public enum FindingKind {
   STRAY_BLOB_FILE(Severity.WARNING),
   /** Blobs no manifest references (one finding with their count and total size). */
   UNREFERENCED_BLOBS(Severity.WARNING),
+  /**
+   * A dot-file at {@code manifests/*&#47;*&#47;*&#47;*} ({@code .DS_Store}, AppleDouble {@code
+   * ._*}): Ollama skips it with a warning, but its start-up prune is then skipped too.
+   */
+  DOT_FILE(Severity.WARNING),
   /** A file in {@code manifests/} at a depth Ollama never looks at. */
   IGNORED_MANIFEST_FILE(Severity.INFO);
 

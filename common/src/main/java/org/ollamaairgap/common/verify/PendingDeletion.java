@@ -1,7 +1,7 @@
 package org.ollamaairgap.common.verify;
 
 import java.time.Instant;
-import java.util.List;
+import java.util.function.Predicate;
 import org.ollamaairgap.common.prune.Tombstone;
 import org.ollamaairgap.common.prune.Tombstones;
 import org.ollamaairgap.common.store.StoreLayout;
@@ -17,9 +17,11 @@ final class PendingDeletion {
   /**
    * A sentence for the unreferenced-blobs warning, or empty.
    *
-   * @param names unreferenced blob file names ({@code sha256-<hex>})
+   * @param count how many blobs are unreferenced
+   * @param unreferenced whether a blob file name ({@code sha256-<hex>}) is one of them; a test, not
+   *     a list, so that a store with a million of them costs no memory
    */
-  static String note(StoreLayout layout, List<String> names) {
+  static String note(StoreLayout layout, long count, Predicate<String> unreferenced) {
     Tombstones tombstones = Tombstones.read(layout.tombstones()).tombstones();
     if (tombstones.isEmpty()) {
       return "";
@@ -27,7 +29,7 @@ final class PendingDeletion {
     int pending = 0;
     Instant oldest = null;
     for (Tombstone t : tombstones.all()) {
-      if (names.contains(t.digest().fileName())) {
+      if (unreferenced.test(t.digest().fileName())) {
         pending++;
         oldest = oldest == null || t.since().isBefore(oldest) ? t.since() : oldest;
       }
@@ -36,7 +38,7 @@ final class PendingDeletion {
       return "";
     }
     return "; "
-        + (pending == names.size() ? "all of them are" : pending + " of them are")
+        + (pending == count ? "all of them are" : pending + " of them are")
         + " pending deletion by the stager's prune (unreferenced since "
         + oldest
         + "), which deletes them once its grace has passed";

@@ -78,10 +78,12 @@ public final class StoreVerifier {
   public VerificationReport verify() throws StoreUnavailableException, InterruptedException {
     long start = System.nanoTime();
     checkRoot();
+    Path realRoot = realRoot();
     boolean blobsDir = checkDir(layout.blobsDir(), FindingKind.BLOBS_DIR_MISSING);
     boolean manifestsDir = checkDir(layout.manifestsDir(), FindingKind.MANIFESTS_DIR_MISSING);
     List<ManifestEntry> entries =
-        manifestsDir ? new ManifestWalk(layout, findings).walk() : List.of();
+        manifestsDir ? new ManifestWalk(layout, findings, realRoot).walk() : List.of();
+    new CaseVariants(layout, findings).check(entries);
     Map<Digest, BlobReference> references = BlobReference.of(entries);
     long total = references.values().stream().mapToLong(r -> r.size).sum();
     listener.planned(
@@ -109,8 +111,11 @@ public final class StoreVerifier {
     // Without blobs/ every blob is missing: one finding says so, not one per blob.
     Map<Digest, BlobCheck> checks =
         blobsDir ? blobs.checkAll(references, described) : new LinkedHashMap<>();
+    new ConfigCheck(layout, findings).check(entries, checks);
     long[] unreferenced =
-        blobsDir ? new BlobsDirScan(layout, findings).scan(references.keySet()) : new long[2];
+        blobsDir
+            ? new BlobsDirScan(layout, findings, realRoot).scan(references.keySet())
+            : new long[2];
     List<ModelResult> models = results(entries, checks);
     return new VerificationReport(
         layout.root().toString(),
@@ -122,6 +127,7 @@ public final class StoreVerifier {
         (int) unreferenced[0],
         unreferenced[1],
         findings.sorted(),
+        findings.counts(),
         (System.nanoTime() - start) / 1_000_000);
   }
 
@@ -146,6 +152,21 @@ public final class StoreVerifier {
               + " cannot be read ("
               + e
               + "): check the mount and that this user may read it",
+          e);
+    }
+  }
+
+  /** The root with every link resolved: what "inside the store" is measured against. */
+  private Path realRoot() throws StoreUnavailableException {
+    try {
+      return layout.root().toRealPath();
+    } catch (IOException e) {
+      throw new StoreUnavailableException(
+          "models directory "
+              + layout.root()
+              + " cannot be resolved ("
+              + e.getMessage()
+              + "): check OLLAMA_MODELS / --models-dir and the volume mount",
           e);
     }
   }
