@@ -28,6 +28,7 @@ import org.ollamaairgap.common.verify.VerificationReport;
 import org.ollamaairgap.common.verify.VerifyListener;
 import org.ollamaairgap.testing.Fixtures;
 import org.ollamaairgap.testing.LocalRegistry;
+import org.ollamaairgap.testing.StoreBuilder;
 import org.ollamaairgap.testing.SyntheticModel;
 
 /**
@@ -318,6 +319,84 @@ class DriverParityTest {
           .hasBinaryContent(corrupt);
     }
     assertSameBehaviour(runs);
+  }
+
+  /**
+   * Issue #11: a mixed-case request for a model already in the store is staged under the spelling
+   * on disk by both drivers (Ollama's getExistingName, which the fake mimics, and the registry
+   * driver through the same rule), so the store never holds a second spelling.
+   */
+  @Test
+  void mixedCaseRequest_bothDriversReuseTheSpellingOnDisk(QuarkusMainLauncher launcher)
+      throws Exception {
+    String host = good.name().host();
+    String mixed = host + "/LIBRARY/Parity:1B";
+    List<Run> runs = bothDrivers(launcher, store -> StoreBuilder.at(store.root()).add(good), mixed);
+
+    for (Run run : runs) {
+      assertThat(run.result().exitCode()).as(run.driver() + run.result().getOutput()).isZero();
+      assertThat(run.summary().get("models").get(0).get("name").asText())
+          .isEqualTo(good.name().toString());
+      assertThat(manifestTree(run.models())).containsExactly(host + "/library/parity/1b");
+      assertThat(run.result().getOutput())
+          .contains(mixed + ": staged as " + good.name() + ", the spelling Ollama uses for it");
+      assertVerifierPasses(run.models());
+    }
+    assertSameBehaviour(runs);
+  }
+
+  /**
+   * A store that already spells a part of the requested name in two ways is ambiguous for Ollama;
+   * both drivers refuse the model, fetch nothing and add no file.
+   */
+  @Test
+  void nameSpelledTwiceOnDisk_bothDriversRefuseIt_exit1(QuarkusMainLauncher launcher)
+      throws Exception {
+    String host = good.name().host();
+    List<Run> runs =
+        bothDrivers(
+            launcher,
+            store -> {
+              Path other = store.manifestsDir().resolve(host + "/Library/other/1b");
+              Files.createDirectories(other.getParent());
+              Files.write(other, damaged.manifestBytes());
+              Path first = store.manifestsDir().resolve(host + "/library/first/1b");
+              Files.createDirectories(first.getParent());
+              Files.write(first, damaged.manifestBytes());
+            },
+            good.name().toString());
+
+    for (Run run : runs) {
+      assertThat(run.result().exitCode()).as(run.driver()).isEqualTo(1);
+      assertThat(run.summary().get("models").get(0).get("reason").asText())
+          .isEqualTo(
+              "the store already spells the namespace of "
+                  + good.name().displayShortest()
+                  + " in 2 ways ('Library', 'library'); Ollama matches names case-insensitively"
+                  + " and picks one of them at random, so lookups would fail. Nothing was staged"
+                  + " for this model; on the writable side rename the manifest directories to one"
+                  + " spelling (run the verifier on the store to see which), then run again");
+      assertThat(manifestTree(run.models()))
+          .containsExactly(host + "/Library/other/1b", host + "/library/first/1b");
+      Path blobs = run.models().resolve("blobs");
+      if (Files.exists(blobs)) {
+        try (var files = Files.list(blobs)) {
+          assertThat(files).as(run.driver() + ": nothing fetched").isEmpty();
+        }
+      }
+    }
+    assertSameBehaviour(runs);
+  }
+
+  private static List<String> manifestTree(Path models) throws IOException {
+    Path base = models.resolve("manifests");
+    try (var files = Files.walk(base)) {
+      return files
+          .filter(Files::isRegularFile)
+          .map(p -> base.relativize(p).toString())
+          .sorted()
+          .toList();
+    }
   }
 
   private static void assertVerifierPasses(Path models) throws Exception {

@@ -98,11 +98,7 @@ public final class StagingRun {
       LOG.error(e.getMessage());
       return RunResult.none(RunResult.USAGE, e.getMessage());
     }
-    Map<ModelName, Entry> entries = new LinkedHashMap<>();
-    for (ModelName model : models) {
-      entries.put(model, new Entry(model));
-      listener.state(model, ModelState.PENDING);
-    }
+    Map<ModelName, Entry> entries = spelled(models);
     LOG.infof(
         "staging %d model%s into %s: %s",
         models.size(),
@@ -154,6 +150,20 @@ public final class StagingRun {
     }
   }
 
+  /** The entries under the names they will have on disk; a refused one fails at once. */
+  private Map<ModelName, Entry> spelled(List<ModelName> models) {
+    Map<ModelName, Entry> entries = new LinkedHashMap<>();
+    for (DiskNames.Named named : DiskNames.of(layout, models)) {
+      Entry entry = new Entry(named.model());
+      entries.put(named.model(), entry);
+      listener.state(named.model(), ModelState.PENDING);
+      if (named.refused() != null) {
+        fail(entry, named.refused());
+      }
+    }
+    return entries;
+  }
+
   private StoreLock.Held lock() throws StageException {
     if (lock == null) {
       return new StoreLock.Held() {
@@ -188,6 +198,9 @@ public final class StagingRun {
 
   private void resolveAll(Driver driver, Map<ModelName, Entry> entries) throws StageException {
     for (Entry entry : entries.values()) {
+      if (entry.outcome != null) {
+        continue;
+      }
       try {
         entry.resolved = driver.resolve(entry.name);
         entry.resolved.ifPresent(manifest -> announce(entry.name, manifest));

@@ -12,7 +12,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -440,24 +439,59 @@ final class FakeOllamaServer implements AutoCloseable {
     stream.line(status("success"));
   }
 
-  /** Ollama's getExistingName: each part takes the spelling of a matching existing directory. */
+  /**
+   * Where Ollama writes a pulled manifest. {@code /api/pull} re-parses the name's {@code
+   * DisplayShortest()}, so the default host, and under it the default namespace, come back in lower
+   * case; then {@code getExistingName} gives each part, on its own, the spelling of any manifest
+   * listed at {@code manifests/*&#47;*&#47;*&#47;*} whose same part matches case-insensitively: the
+   * last in Go's random map order, here the last in sorted order.
+   */
   private Path existingSpelling(ModelName name) throws IOException {
-    Path dir = store.manifestsDir();
     String[] parts = {name.host(), name.namespace(), name.model(), name.tag()};
-    for (String part : parts) {
-      String chosen = part;
-      if (Files.isDirectory(dir)) {
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-          for (Path entry : entries) {
-            if (entry.getFileName().toString().equalsIgnoreCase(part)) {
-              chosen = entry.getFileName().toString();
-            }
+    if (parts[0].equalsIgnoreCase(ModelName.DEFAULT_HOST)) {
+      parts[0] = ModelName.DEFAULT_HOST;
+      if (parts[1].equalsIgnoreCase(ModelName.DEFAULT_NAMESPACE)) {
+        parts[1] = ModelName.DEFAULT_NAMESPACE;
+      }
+    }
+    for (ModelName existing : listed()) {
+      String[] spelled = {existing.host(), existing.namespace(), existing.model(), existing.tag()};
+      for (int i = 0; i < parts.length; i++) {
+        if (spelled[i].equalsIgnoreCase(parts[i])) {
+          parts[i] = spelled[i];
+        }
+      }
+    }
+    return store
+        .manifestsDir()
+        .resolve(parts[0])
+        .resolve(parts[1])
+        .resolve(parts[2])
+        .resolve(parts[3]);
+  }
+
+  /**
+   * Ollama's manifest.Manifests: the regular files at manifests/*&#47;*&#47;*&#47;* with valid
+   * names.
+   */
+  private List<ModelName> listed() throws IOException {
+    List<ModelName> names = new ArrayList<>();
+    Path base = store.manifestsDir();
+    if (!Files.isDirectory(base)) {
+      return names;
+    }
+    try (var files = Files.find(base, 4, (p, a) -> base.relativize(p).getNameCount() == 4)) {
+      for (Path file : files.sorted().toList()) {
+        if (Files.isRegularFile(file)) {
+          try {
+            names.add(ModelName.fromManifestPath(base.relativize(file)));
+          } catch (StoreException e) {
+            // skipped with a warning, as Ollama does
           }
         }
       }
-      dir = dir.resolve(chosen);
     }
-    return dir;
+    return names;
   }
 
   /** The lines of one response, with the plan's failure injected after its line count. */
