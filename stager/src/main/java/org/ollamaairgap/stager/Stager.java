@@ -2,9 +2,7 @@ package org.ollamaairgap.stager;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.smallrye.config.SmallRyeConfig;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -14,23 +12,22 @@ import java.util.List;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.health.Liveness;
 import org.jboss.logging.Logger;
+import org.ollamaairgap.app.UsageException;
 import org.ollamaairgap.app.output.Formats;
-import org.ollamaairgap.common.cli.CommandLine;
-import org.ollamaairgap.common.cli.UsageException;
+import org.ollamaairgap.app.output.ReportFiles;
 import org.ollamaairgap.common.progress.Outcome;
 import org.ollamaairgap.common.sign.Ed25519Keys;
 import org.ollamaairgap.common.sign.SignatureCheckException;
 import org.ollamaairgap.common.sign.Signer;
 import org.ollamaairgap.common.store.StoreLayout;
+import org.ollamaairgap.stager.cli.StagerLaunch;
 import org.ollamaairgap.stager.cluster.Cluster;
 import org.ollamaairgap.stager.cluster.ClusterContext;
 import org.ollamaairgap.stager.cluster.ClusterSettings;
 import org.ollamaairgap.stager.cluster.EventPublisher;
 import org.ollamaairgap.stager.cluster.InventoryPublisher;
 import org.ollamaairgap.stager.config.ConfigCheck;
-import org.ollamaairgap.stager.config.EffectiveConfig;
 import org.ollamaairgap.stager.config.StagerConfig;
-import org.ollamaairgap.stager.config.StagerOptions;
 import org.ollamaairgap.stager.driver.DriverProvider;
 import org.ollamaairgap.stager.driver.Drivers;
 import org.ollamaairgap.stager.health.StallLiveness;
@@ -42,7 +39,6 @@ import org.ollamaairgap.stager.metrics.PullMetrics;
 import org.ollamaairgap.stager.progress.ProgressLog;
 import org.ollamaairgap.stager.progress.ProgressTracker;
 import org.ollamaairgap.stager.progress.Ticker;
-import org.ollamaairgap.stager.redact.Redactor;
 import org.ollamaairgap.stager.report.SummaryWriter;
 import org.ollamaairgap.stager.run.ModelReport;
 import org.ollamaairgap.stager.run.RunResult;
@@ -85,22 +81,15 @@ public class Stager {
   public int run(String... args) {
     PrintStream stdout = System.out;
     SummaryWriter writer = new SummaryWriter(json, stdout);
-    CommandLine cli = StagerOptions.commandLine();
-    EffectiveConfig effective =
-        new EffectiveConfig(ConfigProvider.getConfig().unwrap(SmallRyeConfig.class));
     StagerConfig config = null;
     DriverProvider provider;
     ClusterContext context;
     Signer signer;
     try {
-      CommandLine.Parsed parsed = cli.parse(args);
-      if (parsed.help()) {
-        // The value in force of --https-proxy may carry the proxy's user and password.
-        stdout.print(Redactor.redact(cli.help(effective::current)));
-        stdout.flush();
-        return RunResult.OK;
-      }
-      config = effective.with(parsed.properties());
+      // --help, --version and usage errors were answered before Quarkus started (StagerMain).
+      config =
+          new StagerLaunch(System.getenv(), stdout, System.err, clock)
+              .configure(args, ConfigProvider.getConfig().getConfigSources());
       ConfigCheck.check(config);
       signer = signer(config);
       provider = drivers.select(config.driver());
@@ -170,13 +159,8 @@ public class Stager {
       Path file = config.report().get();
       try {
         writer.writeReport(summary, file);
-      } catch (IOException e) {
-        String problem =
-            "cannot write the report to "
-                + file
-                + " ("
-                + e
-                + "); check that its directory exists and is writable (--report / STAGER_REPORT)";
+      } catch (ReportFiles.Unwritable e) {
+        String problem = e.getMessage();
         LOG.error(problem);
         if (summary.exitCode() == RunResult.OK) {
           summary = summary.with(RunResult.ENVIRONMENT, problem);

@@ -4,48 +4,37 @@ import io.quarkus.runtime.ApplicationLifecycleManager;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
-import io.quarkus.runtime.configuration.ConfigurationException;
-import io.smallrye.config.ConfigValidationException;
 import jakarta.inject.Inject;
+import java.time.Clock;
+import java.util.Optional;
 import java.util.function.BiConsumer;
+import org.ollamaairgap.app.ExitCode;
+import org.ollamaairgap.stager.cli.StagerLaunch;
 
-/** Entry point of the staging Job: everything happens in {@link Stager}. */
+/**
+ * Entry point of the staging Job. {@code --help}, {@code --version} and usage errors are answered
+ * before Quarkus starts, so a busy management port or an unreachable cluster never hides them (exit
+ * 0 or 2); a failed start is exit 3 naming the cause (a taken port and how to move it); everything
+ * else happens in {@link Stager}.
+ */
 @QuarkusMain
 public class StagerMain implements QuarkusApplication {
   @Inject Stager stager;
 
-  /**
-   * Quarkus reads the configuration before {@code run}: a bad environment value (say {@code
-   * STAGER_LINGER=soon}) fails start-up. That is bad configuration, exit 2 as the contract says;
-   * any other start-up failure (the management port taken) is the environment, exit 3.
-   */
   public static void main(String... args) {
-    BiConsumer<Integer, Throwable> standard =
-        ApplicationLifecycleManager.getDefaultExitCodeHandler();
+    BiConsumer<Integer, Throwable> exit = ApplicationLifecycleManager.getDefaultExitCodeHandler();
+    StagerLaunch launch =
+        new StagerLaunch(System.getenv(), System.out, System.err, Clock.systemUTC());
+    Optional<ExitCode> early = launch.beforeStart(args);
+    if (early.isPresent()) {
+      exit.accept(early.get().code(), null);
+      return;
+    }
     Quarkus.run(
         StagerMain.class,
-        (exitCode, failure) -> {
-          if (failure == null) {
-            standard.accept(exitCode, null);
-            return;
-          }
-          boolean config = isConfiguration(failure);
-          System.err.println(
-              "stager: "
-                  + (config ? "invalid configuration: " : "cannot start: ")
-                  + failure.getMessage());
-          standard.accept(config ? 2 : 3, failure);
-        },
+        (code, failure) ->
+            exit.accept(failure == null ? code : launch.startFailed(args, failure).code(), null),
         args);
-  }
-
-  static boolean isConfiguration(Throwable failure) {
-    for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof ConfigValidationException || t instanceof ConfigurationException) {
-        return true;
-      }
-    }
-    return false;
   }
 
   @Override

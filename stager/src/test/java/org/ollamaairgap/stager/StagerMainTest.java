@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.ollamaairgap.common.cli.Option;
+import org.ollamaairgap.app.cli.Setting;
 import org.ollamaairgap.common.digest.Sha256;
-import org.ollamaairgap.stager.config.StagerOptions;
+import org.ollamaairgap.stager.cli.StagerCommand;
 import org.ollamaairgap.testing.OpensslKeys;
 
 /** The program as the Job runs it: flags, exit codes, summary, report and termination log. */
@@ -37,9 +37,9 @@ class StagerMainTest {
   @Launch({"--help"})
   void help_listsEveryFlagWithEnvAndDefault(LaunchResult result) {
     String help = result.getOutput();
-    assertThat(help).startsWith("Usage: stager [options] [NAME[,NAME...] ...]");
-    for (Option option : StagerOptions.ALL) {
-      assertThat(help).contains("  " + option.flag()).contains("env " + option.env() + ";");
+    assertThat(help).startsWith("Usage: stager [OPTIONS] [NAME...]\nStages Ollama models");
+    for (Setting option : StagerCommand.SETTINGS) {
+      assertThat(help).contains("      " + option.flag()).contains("env " + option.env() + ";");
     }
     assertThat(help)
         .contains("env STAGER_DRIVER; default: ollama\n")
@@ -49,7 +49,26 @@ class StagerMainTest {
         .contains("env STAGER_TERMINATION_LOG; default: /dev/termination-log\n")
         .contains("env STAGER_PARTS; default: 16\n")
         .contains("env STAGER_REPORT; default: (none)\n")
-        .contains("env OLLAMA_MODELS; default: " + System.getProperty("user.home"));
+        .contains("env OLLAMA_MODELS; default: " + System.getProperty("user.home"))
+        .contains("Environment:\n  QUARKUS_MANAGEMENT_PORT  Port of /q/metrics and /q/health")
+        .contains("  -h, --help ", "  -V, --version ");
+    // No default that the description contradicts.
+    assertThat(help).doesNotContain("default: PATH", "defaults to HTTPS_PROXY");
+  }
+
+  @Test
+  @Launch({"--driver", "registry", "--linger=0", "--help"})
+  void help_saysWhereAValueCameFrom(LaunchResult result) {
+    assertThat(result.getOutput())
+        .contains("env STAGER_DRIVER; now: registry (from --driver)\n")
+        .contains("env STAGER_LINGER; now: 0 (from --linger)\n")
+        .contains("env STAGER_STALL_TIMEOUT; default: 5m\n");
+  }
+
+  @Test
+  @Launch({"--version"})
+  void version_printsTheProjectVersion(LaunchResult result) {
+    assertThat(result.getOutput().strip()).matches("stager \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?");
   }
 
   @Test
@@ -62,11 +81,26 @@ class StagerMainTest {
   }
 
   @Test
-  void badValue_exits2WithTheProperty(QuarkusMainLauncher launcher) {
+  @Launch(
+      value = {"--model-dir", "/x", "llama3:8b"},
+      exitCode = 2)
+  void mistypedFlag_exits2NamingTheNearest(LaunchResult result) throws Exception {
+    assertThat(summary(result).get("reason").asText())
+        .isEqualTo("unknown option '--model-dir' (did you mean --models-dir?); see stager --help");
+  }
+
+  @Test
+  void badValue_exits2WithTheFlagAndVariable(QuarkusMainLauncher launcher) throws Exception {
     LaunchResult result = launcher.launch("--linger", "soon", "ok-a:1");
 
     assertThat(result.exitCode()).isEqualTo(2);
-    assertThat(result.getOutput()).contains("invalid configuration: ").contains("stager.linger");
+    assertThat(summary(result).get("reason").asText())
+        .isEqualTo(
+            "--linger (STAGER_LINGER): 'soon' is not a duration (e.g. 500ms, 30s, 5m, 2h, 7d);"
+                + " see stager --help");
+    assertThat(result.getErrorOutput())
+        .contains("stager: --linger (STAGER_LINGER): 'soon'")
+        .doesNotContain("SRCFG", "Exception", "\tat ");
   }
 
   @Test
@@ -131,7 +165,7 @@ class StagerMainTest {
   void oneModelFails_exits1_withSummaryReportAndTerminationLog(QuarkusMainLauncher launcher)
       throws Exception {
     Path models = tmp.resolve("models");
-    Path report = tmp.resolve("out/report.json");
+    Path report = Files.createDirectories(tmp.resolve("out")).resolve("report.json");
     Path terminationLog = Files.createFile(tmp.resolve("termination-log"));
 
     LaunchResult result =
@@ -196,5 +230,32 @@ class StagerMainTest {
         .startsWith("--signing-key / STAGER_SIGNING_KEY: ")
         .contains("holds a public key, but signing needs the private key");
     assertThat(models).doesNotExist();
+  }
+
+  @Test
+  void reportInAMissingDirectory_exits3AndSaysSo(QuarkusMainLauncher launcher) throws Exception {
+    Path models = tmp.resolve("models");
+    Path report = tmp.resolve("no-such-dir/report.json");
+    LaunchResult result =
+        launcher.launch(
+            "--driver=fake",
+            "--models-dir",
+            models.toString(),
+            "--report",
+            report.toString(),
+            "--linger=0",
+            "ok-a:1");
+
+    assertThat(result.exitCode()).isEqualTo(3);
+    JsonNode summary = summary(result);
+    assertThat(summary.get("outcome").asText()).isEqualTo("environment");
+    assertThat(summary.get("reason").asText())
+        .isEqualTo(
+            "cannot write the report "
+                + report
+                + ": the directory "
+                + report.getParent()
+                + " does not exist; create it or point --report (STAGER_REPORT) elsewhere");
+    assertThat(report.getParent()).doesNotExist();
   }
 }

@@ -142,7 +142,10 @@ public final class EffectiveConfig {
       return Optional.of(setting.env());
     }
     String canonical = setting.property().toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
-    return env.containsKey(canonical) ? Optional.of(canonical) : Optional.empty();
+    if (env.containsKey(canonical)) {
+      return Optional.of(canonical);
+    }
+    return setting.fallbackEnv().stream().filter(env::containsKey).findFirst();
   }
 
   /** The value in force with the mapping's defaults, for help; works with invalid values too. */

@@ -1,5 +1,6 @@
 package org.ollamaairgap.app.cli;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -13,9 +14,17 @@ import java.util.Objects;
  * @param label what the value is, for help ({@code DURATION}); {@code true|false} for a switch
  * @param description one sentence for {@code --help}
  * @param kind how the flag takes its value
+ * @param fallbackEnv variables {@code application.properties} reads when {@code env} is unset
+ *     ({@code HTTPS_PROXY} for {@code --https-proxy}): help names them as the origin
  */
 public record Setting(
-    String flag, String property, String env, String label, String description, Kind kind) {
+    String flag,
+    String property,
+    String env,
+    String label,
+    String description,
+    Kind kind,
+    List<String> fallbackEnv) {
   /** How a flag takes its value. */
   public enum Kind {
     /** {@code --flag VALUE} or {@code --flag=VALUE}, at most once. */
@@ -37,6 +46,7 @@ public record Setting(
     Objects.requireNonNull(label, "label");
     Objects.requireNonNull(description, "description");
     Objects.requireNonNull(kind, "kind");
+    fallbackEnv = List.copyOf(fallbackEnv);
     if (kind == Kind.VARIABLE ? !flag.isEmpty() : !flag.startsWith("--")) {
       throw new IllegalArgumentException("flags start with --: " + flag);
     }
@@ -44,21 +54,28 @@ public record Setting(
 
   public static Setting value(
       String flag, String property, String env, String label, String description) {
-    return new Setting(flag, property, env, label, description, Kind.VALUE);
+    return new Setting(flag, property, env, label, description, Kind.VALUE, List.of());
   }
 
   public static Setting list(
       String flag, String property, String env, String label, String description) {
-    return new Setting(flag, property, env, label, description, Kind.LIST);
+    return new Setting(flag, property, env, label, description, Kind.LIST, List.of());
   }
 
   public static Setting toggle(String flag, String property, String env, String description) {
-    return new Setting(flag, property, env, "true|false", description, Kind.SWITCH);
+    return new Setting(flag, property, env, "true|false", description, Kind.SWITCH, List.of());
   }
 
   /** An environment variable without a flag, listed in help with the value in force. */
   public static Setting variable(String env, String property, String description) {
-    return new Setting("", property, env, "", description, Kind.VARIABLE);
+    return new Setting("", property, env, "", description, Kind.VARIABLE, List.of());
+  }
+
+  /** The same option, also set through {@code variable} when its own is unset. */
+  public Setting withFallback(String variable) {
+    List<String> all = new java.util.ArrayList<>(fallbackEnv);
+    all.add(variable);
+    return new Setting(flag, property, env, label, description, kind, all);
   }
 
   /** {@code --mode (VERIFIER_MODE)}: how every message names an option. */

@@ -74,7 +74,7 @@ public class Cluster {
 
   /** Decides from {@code --kubernetes} and the process environment. */
   public static ClusterContext context(String mode, Map<String, String> env)
-      throws org.ollamaairgap.common.cli.UsageException {
+      throws org.ollamaairgap.app.UsageException {
     return ClusterContext.detect(mode, env, ClusterContext.SERVICE_ACCOUNT);
   }
 }

@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
-import org.ollamaairgap.common.cli.UsageException;
+import org.ollamaairgap.app.UsageException;
 
 /**
  * Whether the stager talks to Kubernetes, and as which pod.

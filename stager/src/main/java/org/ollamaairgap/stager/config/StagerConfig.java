@@ -12,11 +12,12 @@ import java.util.Optional;
 /**
  * Every option of the stager, as properties under {@code stager.}, and the only place their
  * defaults are written. Each is also an environment variable ({@code STAGER_STALL_TIMEOUT} sets
- * {@code stager.stall-timeout}) and a flag; {@code models-dir}, {@code ollama-host} and {@code
- * https-proxy} take Ollama's own {@code OLLAMA_MODELS}, {@code OLLAMA_HOST} and {@code HTTPS_PROXY}
- * in {@code application.properties}. The groups only sort the options by who reads them: {@link
- * WithParentName} keeps every property directly under {@code stager.} ({@code stager.parts}, not
- * {@code stager.registry.parts}). Values are checked in one place, {@link ConfigCheck}.
+ * {@code stager.stall-timeout}) and a flag ({@link org.ollamaairgap.stager.cli.StagerCommand});
+ * {@code models-dir}, {@code ollama-host} and {@code https-proxy} take Ollama's own {@code
+ * OLLAMA_MODELS}, {@code OLLAMA_HOST} and {@code HTTPS_PROXY} in {@code application.properties}.
+ * The groups only sort the options by who reads them: {@link WithParentName} keeps every property
+ * directly under {@code stager.} ({@code stager.parts}, not {@code stager.registry.parts}). Values
+ * are checked in one place, {@link ConfigCheck}.
  */
 @ConfigMapping(prefix = "stager")
 public interface StagerConfig {

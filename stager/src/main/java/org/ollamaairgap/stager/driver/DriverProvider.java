@@ -1,6 +1,6 @@
 package org.ollamaairgap.stager.driver;
 
-import org.ollamaairgap.common.cli.UsageException;
+import org.ollamaairgap.app.UsageException;
 import org.ollamaairgap.common.store.StoreLayout;
 import org.ollamaairgap.stager.config.StagerConfig;
 

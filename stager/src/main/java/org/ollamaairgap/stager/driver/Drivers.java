@@ -5,7 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Locale;
 import java.util.TreeSet;
-import org.ollamaairgap.common.cli.UsageException;
+import org.ollamaairgap.app.UsageException;
 
 /** Chooses the driver {@code --driver} names, among the {@link DriverProvider} beans present. */
 @ApplicationScoped

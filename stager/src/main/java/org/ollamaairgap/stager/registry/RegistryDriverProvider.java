@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import org.ollamaairgap.common.cli.UsageException;
+import org.ollamaairgap.app.UsageException;
 import org.ollamaairgap.common.store.StoreLayout;
 import org.ollamaairgap.stager.config.ConfigCheck;
 import org.ollamaairgap.stager.config.StagerConfig;

@@ -2,28 +2,25 @@ package org.ollamaairgap.stager.report;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import org.jboss.logging.Logger;
+import org.ollamaairgap.app.output.ReportFiles;
+import org.ollamaairgap.app.output.TerminationLog;
 import org.ollamaairgap.stager.redact.Redactor;
 import org.ollamaairgap.stager.run.Summary;
 
 /**
  * Where a run's outcome goes: the summary as one JSON line on stdout (so {@code kubectl logs ... |
  * tail -1 | jq} works), the same JSON to the report file, written atomically so a reader never sees
- * half of it, and a one-line reason to Kubernetes' termination log when that file exists.
+ * half of it, and a one-line reason to Kubernetes' termination log when that file exists (both
+ * through the rules the verifier shares, in {@code org.ollamaairgap.app.output}).
  */
 public final class SummaryWriter {
   private static final Logger LOG = Logger.getLogger(SummaryWriter.class);
 
-  /** Kubernetes keeps at most 4096 bytes of a termination message. */
-  static final int TERMINATION_LOG_LIMIT = 4096;
+  private static final String REPORT_OPTION = "--report (STAGER_REPORT)";
 
   private final ObjectMapper json;
   private final PrintStream stdout;
@@ -48,23 +45,13 @@ public final class SummaryWriter {
     stdout.flush();
   }
 
-  /** Writes the report atomically; the error says where and why. */
-  public void writeReport(Summary summary, Path file) throws IOException {
-    Path target = file.toAbsolutePath();
-    Path dir = target.getParent();
-    Files.createDirectories(dir);
-    Path temp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
-    try {
-      Files.writeString(temp, toJson(summary) + "\n", StandardCharsets.UTF_8);
-      try {
-        Files.move(
-            temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } finally {
-      Files.deleteIfExists(temp);
-    }
+  /**
+   * Writes the report whole or not at all; its directory must exist (never created). The error says
+   * where, why and what to do, naming {@code --report (STAGER_REPORT)}.
+   */
+  public void writeReport(Summary summary, Path file) throws ReportFiles.Unwritable {
+    ReportFiles.write(
+        file, (toJson(summary) + "\n").getBytes(StandardCharsets.UTF_8), REPORT_OPTION);
   }
 
   /**
@@ -72,30 +59,8 @@ public final class SummaryWriter {
    * creates it in a container; elsewhere nothing is written (never a new file under /dev).
    */
   public void writeTerminationLog(String reason, Path file) {
-    if (!Files.isRegularFile(file) || !Files.isWritable(file)) {
-      LOG.debugf("no termination log at %s; skipped", file);
-      return;
+    if (!TerminationLog.write(file, Redactor.redact(reason))) {
+      LOG.debugf("no writable termination log at %s; skipped", file);
     }
-    byte[] bytes = clip(Redactor.redact(reason)).getBytes(StandardCharsets.UTF_8);
-    try {
-      Files.write(file, bytes, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-    } catch (IOException e) {
-      LOG.warnf("cannot write the termination log %s: %s", file, e);
-    }
-  }
-
-  static String clip(String reason) {
-    String line = reason.replace('\n', ' ');
-    byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
-    if (bytes.length <= TERMINATION_LOG_LIMIT) {
-      return line;
-    }
-    // Cut on a character boundary, leaving room for the ellipsis.
-    int end = Math.min(line.length(), TERMINATION_LOG_LIMIT - 3);
-    while (line.substring(0, end).getBytes(StandardCharsets.UTF_8).length
-        > TERMINATION_LOG_LIMIT - 3) {
-      end--;
-    }
-    return line.substring(0, end) + "...";
   }
 }

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.ollamaairgap.common.cli.UsageException;
+import org.ollamaairgap.app.UsageException;
 import org.ollamaairgap.common.model.ModelName;
 import org.ollamaairgap.common.model.StoreException;
 

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jboss.logging.Logger;
-import org.ollamaairgap.common.cli.UsageException;
+import org.ollamaairgap.app.UsageException;
 import org.ollamaairgap.common.model.Descriptor;
 import org.ollamaairgap.common.model.Digest;
 import org.ollamaairgap.common.model.Manifest;

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.ollamaairgap.common.cli.UsageException;
+import org.ollamaairgap.app.UsageException;
 
 class ClusterContextTest {
   @TempDir Path serviceAccount;

@@ -1,6 +1,7 @@
 package org.ollamaairgap.stager.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.ollamaairgap.app.output.ReportFiles;
 import org.ollamaairgap.common.progress.Outcome;
 import org.ollamaairgap.stager.run.ModelReport;
 import org.ollamaairgap.stager.run.Summary;
@@ -93,11 +95,25 @@ class SummaryWriterTest {
   }
 
   @Test
-  void clip_keepsKubernetesLimit() {
-    String clipped = SummaryWriter.clip("é".repeat(5000));
+  void writeTerminationLog_keepsKubernetesLimit() throws Exception {
+    Path present = Files.writeString(tmp.resolve("present"), "");
+    writer.writeTerminationLog("é".repeat(5000), present);
 
-    assertThat(clipped.getBytes(StandardCharsets.UTF_8).length)
-        .isLessThanOrEqualTo(SummaryWriter.TERMINATION_LOG_LIMIT);
-    assertThat(clipped).endsWith("é...");
+    assertThat(Files.size(present)).isLessThanOrEqualTo(4096);
+    assertThat(Files.readString(present)).endsWith("é...");
+  }
+
+  @Test
+  void writeReport_intoAMissingDirectory_namesItAndCreatesNothing() {
+    Path report = tmp.resolve("typo/report.json");
+    assertThatThrownBy(() -> writer.writeReport(summary, report))
+        .isInstanceOf(ReportFiles.Unwritable.class)
+        .hasMessage(
+            "cannot write the report "
+                + report
+                + ": the directory "
+                + report.getParent()
+                + " does not exist; create it or point --report (STAGER_REPORT) elsewhere");
+    assertThat(report.getParent()).doesNotExist();
   }
 }

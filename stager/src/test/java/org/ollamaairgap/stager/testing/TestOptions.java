@@ -18,7 +18,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
-import org.ollamaairgap.common.cli.UsageException;
+import org.ollamaairgap.app.UsageException;
 import org.ollamaairgap.stager.config.ConfigCheck;
 import org.ollamaairgap.stager.config.StagerConfig;
 import org.ollamaairgap.stager.ollama.OllamaDriverProvider;
