@@ -23,11 +23,17 @@ public final class Formats {
   }
 
   /**
-   * {@code 250ms}, {@code 4.2s} under a minute, then {@code 4m59s}, {@code 1h02m}, {@code 2d03h}:
-   * the units the flags take, at most two of them.
+   * {@code 0s}, {@code 250ms}, {@code 4.2s} under a minute, then {@code 4m59s}, {@code 1h02m},
+   * {@code 2d03h}: the units the flags take, at most two of them; a negative one with a {@code -}.
    */
   public static String duration(Duration duration) {
-    long millis = Math.max(0, duration.toMillis());
+    if (duration.isNegative()) {
+      return "-" + duration(duration.negated());
+    }
+    long millis = duration.toMillis();
+    if (millis == 0) {
+      return "0s";
+    }
     if (millis < 1000) {
       return millis + "ms";
     }

@@ -9,7 +9,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class FormatsTest {
   @ParameterizedTest
   @CsvSource({
-    "0, 0ms",
+    "0, 0s",
     "250, 250ms",
     "1000, 1s",
     "4200, 4.2s",
@@ -20,6 +20,7 @@ class FormatsTest {
     "3720000, 1h02m",
     "86400000, 1d",
     "183600000, 2d03h",
+    "-5000, -5s",
   })
   void durationsAsAnOperatorTypesThem(long millis, String expected) {
     assertThat(Formats.duration(Duration.ofMillis(millis))).isEqualTo(expected);

@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import org.ollamaairgap.app.UsageException;
+import org.ollamaairgap.app.cli.InForce;
+import org.ollamaairgap.app.output.Formats;
 
 /**
  * The one check of the stager's option values, run before anything is touched so that a bad value
@@ -101,7 +103,7 @@ public final class ConfigCheck {
     try {
       uri = url(text);
     } catch (IllegalArgumentException e) {
-      throw new UsageException(flag + " (" + env + "): " + e.getMessage(), e);
+      throw new UsageException(flag + " (" + env + "): " + InForce.redact(e.getMessage()), e);
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
@@ -110,7 +112,7 @@ public final class ConfigCheck {
               + " ("
               + env
               + "): '"
-              + text
+              + InForce.redact(text) // a proxy URL may carry a password
               + "' is not an http:// or https:// URL with a host; give one like"
               + " https://mirror.example:5000");
     }
@@ -134,6 +136,6 @@ public final class ConfigCheck {
 
   /** {@code 0s}, {@code -5s}, {@code 1m30s}: the form the option takes, not {@code PT1M30S}. */
   private static String text(Duration value) {
-    return value.toString().substring(2).toLowerCase(Locale.ROOT);
+    return Formats.duration(value);
   }
 }
