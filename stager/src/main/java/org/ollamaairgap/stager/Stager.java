@@ -1,5 +1,11 @@
 package org.ollamaairgap.stager;
 
+import org.ollamaairgap.stager.prune.PruneStep;
+import org.ollamaairgap.stager.prune.PruneReport;
+import org.ollamaairgap.stager.driver.StageException;
+import org.ollamaairgap.common.store.StoreWriter;
+import org.ollamaairgap.common.model.ModelName;
+import java.util.concurrent.atomic.AtomicReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -107,6 +113,7 @@ public class Stager {
               clock.instant().toString(),
               0,
               List.of(),
+              null,
               null);
       writer.print(summary);
       writer.writeTerminationLog(
@@ -139,6 +146,18 @@ public class Stager {
     metrics = new PullMetrics(registry, tracker);
     liveness.watch(new StallWatch(tracker, config.transfer().stallTimeout()));
     ProgressLog progress = new ProgressLog(tracker, LOG::info);
+    StagerConfig.Lifecycle lifecycle = config.lifecycle();
+    PruneStep pruning =
+        new PruneStep(
+            new StoreWriter(layout),
+            new PruneStep.Settings(
+                ConfigCheck.pruneMode(lifecycle),
+                lifecycle.pruneGrace(),
+                lifecycle.pruneScope().orElse(List.of())),
+            clock,
+            LOG::info,
+            registry);
+    AtomicReference<PruneReport> pruned = new AtomicReference<>();
     RunResult result;
     // Closed (and a tick in flight finished) before the summary, which must be stdout's last line.
     Ticker ticks = Ticker.every(config.progressInterval(), "stager-progress", progress::tick);
@@ -147,11 +166,12 @@ public class Stager {
           new StagingRun(layout, tracker, metrics)
               .lockedBy(cluster.lock(context, layout, settings), clusterConfig.lockWait())
               .signedBy(signer)
+              .afterSuccess(models -> prune(pruning, models, pruned))
               .run(config.models().orElse(List.of()), () -> provider.open(config, layout));
     } finally {
       ticks.close();
     }
-    Summary summary = summary(config, started, result);
+    Summary summary = summary(config, started, result).withPrune(pruned.get());
     if (result.exitCode() != RunResult.USAGE) {
       summary = publish(summary, result, layout, context, settings, events);
     }
@@ -178,6 +198,23 @@ public class Stager {
     }
     writer.print(summary);
     return summary.exitCode();
+  }
+
+  private static void prune(
+      PruneStep pruning, List<ModelName> models, AtomicReference<PruneReport> pruned)
+      throws StageException {
+    try {
+      pruning.run(models).ifPresent(pruned::set);
+    } catch (IOException e) {
+      throw new StageException(
+          StageException.Reason.PRUNE_FAILED,
+          "the prune stopped: "
+              + e.getMessage()
+              + ". Every model staged; what the prune removed before it stopped is logged, and the"
+              + " store still verifies. Fix the cause and run again, or set --prune=off"
+              + " (STAGER_PRUNE=off).",
+          e);
+    }
   }
 
   /**
@@ -234,6 +271,7 @@ public class Stager {
         started.toString(),
         Duration.between(started, clock.instant()).toMillis() / 1000.0,
         result.models(),
+        null,
         null);
   }
 

@@ -5,10 +5,13 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.List;
 import java.util.Optional;
 import org.ollamaairgap.app.UsageException;
 import org.ollamaairgap.app.cli.InForce;
 import org.ollamaairgap.app.output.Formats;
+import org.ollamaairgap.common.prune.PruneMode;
+import org.ollamaairgap.common.prune.PruneScope;
 
 /**
  * The one check of the stager's option values, run before anything is touched so that a bad value
@@ -29,6 +32,26 @@ public final class ConfigCheck {
     ollama(config.ollama());
     registry(config.registry());
     cluster(config.cluster());
+    lifecycle(config.lifecycle());
+  }
+
+  /** The prune mode, checked by {@link #check}. */
+  public static PruneMode pruneMode(StagerConfig.Lifecycle lifecycle) {
+    return PruneMode.parse(lifecycle.prune());
+  }
+
+  private static void lifecycle(StagerConfig.Lifecycle lifecycle) throws UsageException {
+    try {
+      pruneMode(lifecycle);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--prune (STAGER_PRUNE): " + e.getMessage(), e);
+    }
+    notNegative("--prune-grace", "STAGER_PRUNE_GRACE", lifecycle.pruneGrace());
+    try {
+      PruneScope.parse(lifecycle.pruneScope().orElse(List.of()), List.of());
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--prune-scope (STAGER_PRUNE_SCOPE): " + e.getMessage(), e);
+    }
   }
 
   private static void transfer(StagerConfig.Transfer transfer) throws UsageException {

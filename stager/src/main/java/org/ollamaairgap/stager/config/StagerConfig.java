@@ -65,6 +65,10 @@ public interface StagerConfig {
   @WithParentName
   Cluster cluster();
 
+  /** {@code --prune}: what the export holds after a successful run. */
+  @WithParentName
+  Lifecycle lifecycle();
+
   /** Options of a transfer, whichever driver makes it. */
   interface Transfer {
     /** Plain HTTP to the registry, as Ollama's {@code --insecure} means it. */
@@ -188,5 +192,28 @@ public interface StagerConfig {
     /** Kubernetes Events per run at most; model events beyond it are summed up in the last one. */
     @WithDefault("20")
     int maxEvents();
+  }
+
+  /** Desired state on the export (docs/lifecycle.md). */
+  interface Lifecycle {
+    /**
+     * {@code off}, {@code dry-run} or {@code on} ({@code true}/{@code false} too): after a run in
+     * which every model staged, remove what is not listed (two-phase for blobs).
+     */
+    @WithDefault("off")
+    String prune();
+
+    /**
+     * How long a blob no manifest references waits before it is deleted: production pods reading it
+     * over NFS must have moved on (a day covers a rolling restart and a night).
+     */
+    @WithDefault("24h")
+    Duration pruneGrace();
+
+    /**
+     * Manifests a prune may remove besides those under the listed models' hosts and namespaces:
+     * {@code host/namespace} entries or {@code all}.
+     */
+    Optional<List<String>> pruneScope();
   }
 }

@@ -30,7 +30,9 @@ public class StageException extends Exception {
     /** The run was asked to stop. */
     INTERRUPTED(true),
     /** Another stager holds the store's lock, or took it over from this one. */
-    LOCKED(true);
+    LOCKED(true),
+    /** {@code --prune} could not read the store or delete what it planned to. */
+    PRUNE_FAILED(true);
 
     private final boolean environment;
 

@@ -59,6 +59,16 @@ public final class StagingRun {
   private Duration lockWait = Duration.ZERO;
   private Digest inventoryDigest;
   private Signer signer;
+  private AfterSuccess afterSuccess = models -> {};
+
+  /**
+   * Work that must still hold the store lock and happens only when every model staged (the prune).
+   * A failure stops the run as an environment error.
+   */
+  @FunctionalInterface
+  public interface AfterSuccess {
+    void run(List<ModelName> models) throws StageException;
+  }
 
   /**
    * @param tracker counts the events; the summary reads bytes and retries from it
@@ -86,6 +96,12 @@ public final class StagingRun {
   /** Signs the inventory file with {@code signer} (null: unsigned). */
   public StagingRun signedBy(Signer signer) {
     this.signer = signer;
+    return this;
+  }
+
+  /** Runs {@code work} under the lock after every model staged; nothing when one failed. */
+  public StagingRun afterSuccess(AfterSuccess work) {
+    this.afterSuccess = work;
     return this;
   }
 
@@ -119,6 +135,10 @@ public final class StagingRun {
         }
         stillLocked(held);
         inventoryDigest = writeInventory(entries);
+        if (entries.values().stream().allMatch(e -> e.outcome == Outcome.DONE)) {
+          afterSuccess.run(models);
+          stillLocked(held);
+        }
       }
     } catch (StageException e) {
       LOG.error(e.getMessage());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import org.ollamaairgap.stager.inventory.Inventory;
+import org.ollamaairgap.stager.prune.PruneReport;
 
 /**
  * The JSON summary of a run, printed as one line on stdout and written to {@code --report}.
@@ -18,6 +19,8 @@ import org.ollamaairgap.stager.inventory.Inventory;
  * @param models per model, in the order given
  * @param inventory what the store holds for these models after the run, with the value for the
  *     verifier's {@code --expect}; absent when nothing was attempted (bad usage)
+ * @param prune what {@code --prune} removed (or, in a dry run, would remove); absent when off or
+ *     when the run did not get that far
  */
 public record Summary(
     String outcome,
@@ -28,7 +31,8 @@ public record Summary(
     String startedAt,
     double durationSeconds,
     List<ModelReport> models,
-    @JsonInclude(JsonInclude.Include.NON_NULL) Inventory inventory) {
+    @JsonInclude(JsonInclude.Include.NON_NULL) Inventory inventory,
+    @JsonInclude(JsonInclude.Include.NON_NULL) PruneReport prune) {
 
   /**
    * The digest of the store's inventory file this run wrote: the value for the verifier's {@code
@@ -51,7 +55,8 @@ public record Summary(
         startedAt,
         durationSeconds,
         models,
-        inventory);
+        inventory,
+        prune);
   }
 
   /** The same summary with the inventory. */
@@ -65,7 +70,23 @@ public record Summary(
         startedAt,
         durationSeconds,
         models,
-        inventory);
+        inventory,
+        prune);
+  }
+
+  /** The same summary with what the prune did. */
+  public Summary withPrune(PruneReport prune) {
+    return new Summary(
+        outcome,
+        exitCode,
+        reason,
+        modelsDir,
+        driver,
+        startedAt,
+        durationSeconds,
+        models,
+        inventory,
+        prune);
   }
 
   /** The outcome word for an exit code. */

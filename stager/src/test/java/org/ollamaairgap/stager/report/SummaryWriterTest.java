@@ -45,6 +45,7 @@ class SummaryWriterTest {
                   1.25,
                   1024,
                   2)),
+          null,
           null);
 
   @Test
