@@ -227,6 +227,43 @@ class AnsibleRoleTest {
         "ollama-airgap/verifier:" + ProductionValuesTest.appVersion());
   }
 
+  /**
+   * Pins (NAME@sha256:HEX) pass through unchanged: the stager fetches them, the gate checks them.
+   */
+  @Test
+  void pinnedModelsReachTheStagerAndTheGateUnchanged() throws IOException {
+    List<String> models = List.of("qwen2.5:0.5b@sha256:" + "ab".repeat(32), "llama3.2:1b");
+    Map<String, Object> vars = new LinkedHashMap<>();
+    vars.put("air_gapped", true);
+    vars.put("ollama_nfs_path", "/srv/nfs/models");
+    vars.put("ollama_models", models);
+    Tools.Result result = play(vars);
+    assertThat(result.exitCode()).as("ansible-playbook:%n%s", result.both()).isZero();
+    Tools.Result template =
+        Tools.helm(
+            List.of(
+                "template",
+                "ollama-airgap",
+                Tools.chartDir().toString(),
+                "-f",
+                dir.resolve("staging-values.yaml").toString()));
+    assertThat(template.exitCode()).as("helm template:%n%s", template.stderr()).isZero();
+    Container stager =
+        Rendered.parse(template.stdout())
+            .one(Job.class)
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .get(0);
+    assertThat(StagerChartTest.env(stager).get("STAGER_MODELS"))
+        .isEqualTo(String.join(",", models));
+    OllamaValues.checkGate(
+        StrictYaml.read(dir.resolve("production-values.yaml")).path("ollama"),
+        new OllamaValues.Expected(models, "/srv/nfs/models", ""),
+        "ollama-airgap/verifier:" + ProductionValuesTest.appVersion());
+  }
+
   @Test
   void onlineDeploysOllamaAndPullsThroughIt() {
     Map<String, Object> vars = new LinkedHashMap<>();
