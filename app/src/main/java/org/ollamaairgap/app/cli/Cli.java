@@ -113,6 +113,7 @@ public final class Cli {
             case SWITCH -> String.valueOf((Boolean) option.getValue());
             case LIST -> String.join(",", values);
             case VALUE, VARIABLE -> values.get(values.size() - 1);
+            case OPTIONAL -> String.valueOf((Object) option.getValue());
           };
       flags.put(setting.property(), value);
     }
@@ -206,6 +207,13 @@ public final class Cli {
               .build();
       case VALUE, VARIABLE ->
           builder.type(String.class).arity("1").paramLabel(setting.label()).build();
+      case OPTIONAL ->
+          builder
+              .type(String.class)
+              .arity("0..1")
+              .fallbackValue("true")
+              .paramLabel(setting.label())
+              .build();
     };
   }
 

@@ -35,6 +35,11 @@ public record Setting(
      * Present means {@code true}; {@code --flag=false} is accepted too. Never takes the next word.
      */
     SWITCH,
+    /**
+     * {@code --flag=VALUE}, or {@code --flag} alone for {@code true} (the reader maps it, e.g.
+     * {@code --prune} is {@code on}).
+     */
+    OPTIONAL,
     /** No flag: an environment variable help lists because it matters (the management port). */
     VARIABLE
   }
@@ -64,6 +69,12 @@ public record Setting(
 
   public static Setting toggle(String flag, String property, String env, String description) {
     return new Setting(flag, property, env, "true|false", description, Kind.SWITCH, List.of());
+  }
+
+  /** {@code --flag[=VALUE]}: alone it sets {@code true}, which the option's reader maps. */
+  public static Setting optional(
+      String flag, String property, String env, String label, String description) {
+    return new Setting(flag, property, env, label, description, Kind.OPTIONAL, List.of());
   }
 
   /** An environment variable without a flag, listed in help with the value in force. */

@@ -214,7 +214,25 @@ public final class StagerCommand {
               "stager.max-events",
               "STAGER_MAX_EVENTS",
               "N",
-              "In a cluster: Kubernetes Events per run at most."));
+              "In a cluster: Kubernetes Events per run at most."),
+          Setting.optional(
+              "--prune",
+              "stager.prune",
+              "STAGER_PRUNE",
+              "off|dry-run|on",
+              "After a run in which every model staged, remove what is not listed; alone: on."),
+          Setting.value(
+              "--prune-grace",
+              "stager.prune-grace",
+              "STAGER_PRUNE_GRACE",
+              "DURATION",
+              "How long a blob no manifest references waits before --prune deletes it."),
+          Setting.list(
+              "--prune-scope",
+              "stager.prune-scope",
+              "STAGER_PRUNE_SCOPE",
+              "HOST/NAMESPACE,...|all",
+              "Manifests --prune may remove besides the listed models' hosts and namespaces."));
 
   /** The port of /q/metrics and /q/health; Quarkus' own variable moves it. */
   public static final Setting MANAGEMENT_PORT =

@@ -114,6 +114,7 @@ public final class StagerLaunch {
                 clock.instant().toString(),
                 0,
                 List.of(),
+                null,
                 null));
     TerminationLog.write(terminationLog(config, args), message);
   }

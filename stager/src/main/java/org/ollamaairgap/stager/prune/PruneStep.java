@@ -9,6 +9,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.ollamaairgap.app.output.Formats;
 import org.ollamaairgap.common.model.ModelName;
 import org.ollamaairgap.common.prune.PruneMode;
 import org.ollamaairgap.common.prune.PrunePlan;
@@ -19,7 +20,6 @@ import org.ollamaairgap.common.prune.StoreContents;
 import org.ollamaairgap.common.prune.Tombstone;
 import org.ollamaairgap.common.prune.Tombstones;
 import org.ollamaairgap.common.store.StoreWriter;
-import org.ollamaairgap.common.verify.StoreVerifier;
 
 /**
  * One prune after a successful run: plan from the store, then (unless a dry run) carry it out, with
@@ -95,7 +95,7 @@ public final class PruneStep {
                 writer,
                 (path, bytes, model, why) -> {
                   pruned.increment(bytes);
-                  log.accept("pruned " + path + " (" + StoreVerifier.human(bytes) + "): " + why);
+                  log.accept("pruned " + path + " (" + Formats.bytes(bytes) + "): " + why);
                 })
             .carryOut(plan, settings.grace());
     log.accept(
@@ -105,11 +105,11 @@ public final class PruneStep {
             + " removed, "
             + result.blobsDeleted()
             + " blobs deleted ("
-            + StoreVerifier.human(result.bytes())
+            + Formats.bytes(result.bytes())
             + "), "
             + result.blobsTombstoned()
             + " unreferenced blobs wait for the grace of "
-            + settings.grace().toString().substring(2).toLowerCase(java.util.Locale.ROOT));
+            + Formats.duration(settings.grace()));
     return java.util.Optional.of(
         new PruneReport(
             PruneMode.ON.word(),
@@ -132,7 +132,7 @@ public final class PruneStep {
           "prune dry-run: would delete "
               + writer.layout().blob(t.digest())
               + " ("
-              + StoreVerifier.human(t.size())
+              + Formats.bytes(t.size())
               + "): unreferenced since "
               + t.since());
     }
@@ -143,7 +143,7 @@ public final class PruneStep {
             + " and "
             + plan.deletions().size()
             + " blobs ("
-            + StoreVerifier.human(plan.bytes())
+            + Formats.bytes(plan.bytes())
             + ") would go. Set --prune=on (STAGER_PRUNE=on) to carry it out.");
     return new PruneReport(
         PruneMode.DRY_RUN.word(),
