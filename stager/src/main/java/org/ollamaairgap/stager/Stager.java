@@ -41,8 +41,10 @@ import org.ollamaairgap.stager.inventory.Inventory;
 import org.ollamaairgap.stager.inventory.InventoryReader;
 import org.ollamaairgap.stager.lock.Identity;
 import org.ollamaairgap.stager.metrics.PullMetrics;
+import org.ollamaairgap.stager.progress.FanOut;
 import org.ollamaairgap.stager.progress.ProgressLog;
 import org.ollamaairgap.stager.progress.ProgressTracker;
+import org.ollamaairgap.stager.progress.RetryLog;
 import org.ollamaairgap.stager.progress.Ticker;
 import org.ollamaairgap.stager.prune.PruneReport;
 import org.ollamaairgap.stager.prune.PruneStep;
@@ -164,7 +166,7 @@ public class Stager {
     Ticker ticks = Ticker.every(config.progressInterval(), "stager-progress", progress::tick);
     try {
       result =
-          new StagingRun(layout, tracker, metrics)
+          new StagingRun(layout, tracker, new FanOut(List.of(metrics, new RetryLog(LOG::warn))))
               .lockedBy(cluster.lock(context, layout, settings), clusterConfig.lockWait())
               .signedBy(signer)
               .afterSuccess(models -> prune(pruning, models, pruned))

@@ -32,11 +32,11 @@ import org.ollamaairgap.testing.StoreBuilder;
 import org.ollamaairgap.testing.SyntheticModel;
 
 /**
- * DESIGN §3, "two drivers, one behaviour", through the real program: the same models staged with
- * {@code --driver registry} from a real docker-registry and with {@code --driver ollama} from the
- * fake {@code ollama serve} (a child process serving the same synthetic models into the target)
- * give the same exit code and the same summary, apart from timings, bytes transferred and the
- * driver's name.
+ * "Two drivers, one behaviour" (docs/stager.md, "Which driver?"), through the real program: the
+ * same models staged with {@code --driver registry} from a real docker-registry and with {@code
+ * --driver ollama} from the fake {@code ollama serve} (a child process serving the same synthetic
+ * models into the target) give the same exit code and the same summary, apart from timings, bytes
+ * transferred and the driver's name.
  */
 @QuarkusMainTest
 class DriverParityTest {
@@ -262,7 +262,7 @@ class DriverParityTest {
       assertThat(model.get("outcome").asText()).isEqualTo("failed");
       assertThat(model.get("manifestDigest").isNull()).isTrue();
       assertThat(run.summary().get("reason").asText())
-          .startsWith("1 of 1 models failed; first: " + unknown + ": ");
+          .startsWith("1 of 1 model failed: " + unknown + ": ");
     }
     // The reason is each driver's own words for "no such model or tag".
     assertThat(runs.get(0).summary().get("models").get(0).get("reason").asText())

@@ -205,7 +205,7 @@ class StagerMainTest {
         .isEqualTo(summary.get("inventory").get("inventoryDigest").asText());
     assertThat(Files.readString(terminationLog))
         .isEqualTo(
-            "1 of 2 models failed; first: ok-broken:2: max retries exceeded: connection reset by"
+            "1 of 2 models failed: ok-broken:2: max retries exceeded: connection reset by"
                 + " the fake after 65536 bytes");
   }
 

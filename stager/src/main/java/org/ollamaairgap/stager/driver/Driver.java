@@ -16,6 +16,14 @@ public interface Driver extends AutoCloseable {
   Optional<Manifest> resolve(ModelName model) throws StageException;
 
   /**
+   * {@link #resolve(ModelName)}, reporting its retries (a manifest request that failed and is tried
+   * again) to {@code listener}, so that they are logged and counted like the pull's own.
+   */
+  default Optional<Manifest> resolve(ModelName model, PullListener listener) throws StageException {
+    return resolve(model);
+  }
+
+  /**
    * Stages the model's blobs: on return every blob its manifest names is present under its final
    * name. Blobs downloaded in this call were verified before they got that name; blobs that were
    * already there were not. The run then re-hashes every blob and only then calls {@link #commit}

@@ -15,9 +15,10 @@ import org.ollamaairgap.stager.progress.ModelProgress;
 import org.ollamaairgap.stager.progress.ProgressTracker;
 
 /**
- * The stager's Prometheus series, exactly as DESIGN §3 names them. Gauges read the tracker, which
- * this object holds (Micrometer keeps only weak references to gauge objects); counters and the
- * timer are fed from the events. It must come after the tracker in a {@code FanOut}.
+ * The stager's Prometheus series, exactly as docs/stager.md ("Metrics") names them. Gauges read the
+ * tracker, which this object holds (Micrometer keeps only weak references to gauge objects);
+ * counters and the timer are fed from the events. It must come after the tracker in a {@code
+ * FanOut}.
  *
  * <pre>
  *   stager_model_size_bytes{model}            stager_model_completed_bytes{model}

@@ -12,6 +12,7 @@ import org.ollamaairgap.common.progress.PullListener;
 import org.ollamaairgap.common.store.StoreLayout;
 import org.ollamaairgap.common.store.StoreWriter;
 import org.ollamaairgap.stager.driver.Driver;
+import org.ollamaairgap.stager.driver.Retries;
 import org.ollamaairgap.stager.driver.StageException;
 import org.ollamaairgap.stager.driver.StageException.Reason;
 
@@ -33,7 +34,6 @@ import org.ollamaairgap.stager.driver.StageException.Reason;
  * the child exits), a hung one eventually, and a slow disk is not called a stall.
  */
 public final class OllamaDriver implements Driver {
-  private static final System.Logger LOG = System.getLogger(OllamaDriver.class.getName());
 
   private final OllamaOptions options;
   private final StoreLayout layout;
@@ -108,15 +108,8 @@ public final class OllamaDriver implements Driver {
                   + (tries == 0 ? " attempt)" : " attempts)"));
         }
         Duration wait = backoff(tries);
-        listener.retry(model, failure.message());
-        LOG.log(
-            System.Logger.Level.WARNING,
-            "pull of {0} failed ({1}); retry {2} of {3} in {4} ms",
-            model.displayShortest(),
-            failure.message(),
-            tries + 1,
-            options.retries(),
-            wait.toMillis());
+        listener.retry(
+            model, Retries.note("pull: " + failure.message(), tries + 1, options.retries(), wait));
         options.sleeper().sleep(wait);
         runtime.checkChild(model);
       }

@@ -3,7 +3,9 @@ package org.ollamaairgap.stager.registry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import org.ollamaairgap.stager.driver.Retries;
 import org.ollamaairgap.stager.driver.StageException;
 import org.ollamaairgap.stager.driver.StageException.Reason;
 
@@ -48,10 +50,16 @@ final class PartFetch {
           if (t.failure.get() != null) {
             return;
           }
+          Duration wait = t.download.backoff.delay(attempt, e.retryAfter);
           t.listener.retry(
-              t.model, "blob " + t.digest.shortHex() + " part " + index + ": " + e.getMessage());
+              t.model,
+              Retries.note(
+                  "blob " + t.digest.shortHex() + " part " + index + ": " + e.getMessage(),
+                  attempt,
+                  t.options.retries(),
+                  wait));
           t.listener.blobCompleted(t.model, t.digest, t.present());
-          t.options.sleeper().sleep(t.download.backoff.delay(attempt, e.retryAfter));
+          t.options.sleeper().sleep(wait);
         }
       }
     } catch (StageException e) {

@@ -13,6 +13,7 @@ import org.ollamaairgap.common.model.Digest;
 import org.ollamaairgap.common.model.Manifest;
 import org.ollamaairgap.common.model.ModelName;
 import org.ollamaairgap.common.progress.PullListener;
+import org.ollamaairgap.stager.driver.Retries;
 import org.ollamaairgap.stager.driver.StageException;
 import org.ollamaairgap.stager.driver.StageException.Reason;
 
@@ -75,8 +76,10 @@ final class RegistryClient {
                   + " attempts; check the registry, the network or --mirror)",
               e);
         }
-        listener.retry(name, "manifest: " + e.getMessage());
-        sleep(backoff.delay(attempt, e.retryAfter));
+        Duration wait = backoff.delay(attempt, e.retryAfter);
+        listener.retry(
+            name, Retries.note("manifest: " + e.getMessage(), attempt, options.retries(), wait));
+        sleep(wait);
       } catch (org.ollamaairgap.common.model.StoreException e) {
         throw new StageException(
             Reason.MANIFEST_INVALID,

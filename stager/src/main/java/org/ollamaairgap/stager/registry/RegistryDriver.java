@@ -44,7 +44,12 @@ public final class RegistryDriver implements Driver {
 
   @Override
   public Optional<Manifest> resolve(ModelName model) throws StageException {
-    return Optional.of(client.manifest(model, PullListener.NONE));
+    return resolve(model, PullListener.NONE);
+  }
+
+  @Override
+  public Optional<Manifest> resolve(ModelName model, PullListener listener) throws StageException {
+    return Optional.of(client.manifest(model, listener));
   }
 
   @Override

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 import org.ollamaairgap.app.UsageException;
+import org.ollamaairgap.app.output.Formats;
 import org.ollamaairgap.common.model.Descriptor;
 import org.ollamaairgap.common.model.Digest;
 import org.ollamaairgap.common.model.Manifest;
@@ -116,9 +117,8 @@ public final class StagingRun {
     }
     Map<ModelName, Entry> entries = spelled(models);
     LOG.infof(
-        "staging %d model%s into %s: %s",
-        models.size(),
-        models.size() == 1 ? "" : "s",
+        "staging %s into %s: %s",
+        Formats.count(models.size(), "model"),
         layout.root(),
         String.join(", ", models.stream().map(ModelName::displayShortest).toList()));
     try {
@@ -222,7 +222,7 @@ public final class StagingRun {
         continue;
       }
       try {
-        entry.resolved = driver.resolve(entry.name);
+        entry.resolved = driver.resolve(entry.name, listener);
         entry.resolved.ifPresent(manifest -> announce(entry.name, manifest));
         if (entry.resolved.isEmpty()) {
           LOG.infof(
@@ -334,7 +334,12 @@ public final class StagingRun {
     if (failed > 0) {
       return new RunResult(
           RunResult.MODEL_FAILED,
-          failed + " of " + entries.size() + " models failed; first: " + firstFailure,
+          failed
+              + " of "
+              + Formats.count(entries.size(), "model")
+              + " failed"
+              + (failed == 1 ? ": " : "; first: ")
+              + firstFailure,
           reports,
           verdicts);
     }
@@ -342,9 +347,7 @@ public final class StagingRun {
     return new RunResult(
         RunResult.OK,
         "staged and verified "
-            + entries.size()
-            + " model"
-            + (entries.size() == 1 ? "" : "s")
+            + Formats.count(entries.size(), "model")
             + " ("
             + ProgressLog.bytes(bytes)
             + ")",

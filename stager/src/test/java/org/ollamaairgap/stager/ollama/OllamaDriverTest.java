@@ -225,8 +225,9 @@ class OllamaDriverTest {
 
     assertThat(listener.retries)
         .containsExactly(
-            "no progress for 2 s while verifying sha256 digests; cancelled the pull to retry"
-                + " (partial data is kept)");
+            "pull: no progress for 2 s while verifying sha256 digests; cancelled the pull to"
+                + " retry (partial data is kept)"
+                + "; attempt 1 of 4 failed, next in 100ms");
     assertThat(listener.states)
         .containsExactly(
             ModelState.PULLING, ModelState.VERIFYING, ModelState.PULLING, ModelState.VERIFYING);
@@ -241,8 +242,9 @@ class OllamaDriverTest {
     assertThat(listener.retries).hasSize(1);
     assertThat(listener.retries.get(0))
         .matches(
-            "no progress for 2 s while pulling blob [0-9a-f]{12} \\(100000 of 200000 bytes\\);"
-                + " cancelled the pull to retry \\(partial data is kept\\)");
+            "pull: no progress for 2 s while pulling blob [0-9a-f]{12} \\(100000 of 200000"
+                + " bytes\\); cancelled the pull to retry \\(partial data is kept\\)"
+                + "; attempt 1 of 4 failed, next in 100ms");
     assertThat(sleeps).containsExactly(Duration.ofMillis(100));
     assertThat(rehash(manifest)).allMatch(BlobCheck::ok);
     assertThat(fake.requests()).hasSize(2);
@@ -274,7 +276,8 @@ class OllamaDriverTest {
 
     assertThat(listener.retries).hasSize(1);
     assertThat(listener.retries.get(0))
-        .startsWith("the connection to Ollama broke while pulling blob ");
+        .startsWith("pull: the connection to Ollama broke while pulling blob ")
+        .endsWith("; attempt 1 of 4 failed, next in 100ms");
     assertThat(rehash(manifest)).allMatch(BlobCheck::ok);
     assertThat(listener.completedBytes()).isEqualTo(TINY.manifest().totalSize());
   }
@@ -292,7 +295,8 @@ class OllamaDriverTest {
 
     Manifest manifest = stage();
 
-    assertThat(listener.retries).containsExactly(message);
+    assertThat(listener.retries)
+        .containsExactly("pull: " + message + "; attempt 1 of 4 failed, next in 100ms");
     assertThat(sleeps).containsExactly(Duration.ofMillis(100));
     assertThat(rehash(manifest)).allMatch(BlobCheck::ok);
   }
@@ -305,7 +309,8 @@ class OllamaDriverTest {
 
     assertThat(listener.retries).hasSize(1);
     assertThat(listener.retries.get(0))
-        .startsWith("digest mismatch, file must be downloaded again: want sha256:");
+        .startsWith("pull: digest mismatch, file must be downloaded again: want sha256:")
+        .endsWith("; attempt 1 of 4 failed, next in 100ms");
     assertThat(rehash(manifest)).allMatch(BlobCheck::ok);
     Digest weights = TINY.layers().get(0).blob().digest();
     assertThat(listener.completed.get(weights)).contains(200_000L, 0L).endsWith(200_000L);
@@ -365,7 +370,9 @@ class OllamaDriverTest {
 
     stage();
 
-    assertThat(listener.retries).containsExactly("HTTP 500: something broke");
+    assertThat(listener.retries)
+        .containsExactly(
+            "pull: HTTP 500: something broke" + "; attempt 1 of 4 failed, next in 100ms");
   }
 
   @Test
@@ -534,7 +541,10 @@ class OllamaDriverTest {
 
     assertThat(listener.retries)
         .containsExactly(
-            "cannot connect to Ollama at http://127.0.0.1:" + port + ": connection refused");
+            "pull: cannot connect to Ollama at http://127.0.0.1:"
+                + port
+                + ": connection refused"
+                + "; attempt 1 of 4 failed, next in 100ms");
     assertThat(manifest.bytes()).isEqualTo(TINY.manifestBytes());
   }
 

@@ -154,7 +154,7 @@ class StagingRunTest {
     assertThat(layout.manifest(name("ok-b:1"))).exists();
     assertThat(result.reason())
         .isEqualTo(
-            "1 of 2 models failed; first: ok-broken:1: max retries exceeded: connection reset by"
+            "1 of 2 models failed: ok-broken:1: max retries exceeded: connection reset by"
                 + " the fake after 65536 bytes");
   }
 
