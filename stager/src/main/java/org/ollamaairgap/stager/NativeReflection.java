@@ -5,6 +5,7 @@ import org.ollamaairgap.common.progress.Outcome;
 import org.ollamaairgap.stager.inventory.Inventory;
 import org.ollamaairgap.stager.inventory.InventoryModel;
 import org.ollamaairgap.stager.lock.LockRecord;
+import org.ollamaairgap.stager.prune.PruneReport;
 import org.ollamaairgap.stager.run.ModelReport;
 import org.ollamaairgap.stager.run.RunResult;
 import org.ollamaairgap.stager.run.Summary;
@@ -24,6 +25,7 @@ import org.ollamaairgap.stager.run.Summary;
     targets = {
       Summary.class,
       ModelReport.class,
+      PruneReport.class,
       RunResult.class,
       Inventory.class,
       InventoryModel.class,

@@ -32,6 +32,7 @@ class NativeReflectionTest {
             "org.ollamaairgap.stager.inventory.Inventory",
             "org.ollamaairgap.stager.inventory.InventoryModel",
             "org.ollamaairgap.stager.lock.LockRecord",
+            "org.ollamaairgap.stager.prune.PruneReport",
             "org.ollamaairgap.stager.registry.ResumeState",
             "org.ollamaairgap.stager.registry.ResumeState$Part");
     assertThat(registered)

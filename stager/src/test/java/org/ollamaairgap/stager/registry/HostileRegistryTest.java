@@ -209,6 +209,10 @@ class HostileRegistryTest {
     assertThat(summary.get("reason").asText())
         .isEqualTo("elsewhere.example/library/next:1: " + outsideMessage(hostDir, target));
     assertThat(registry.requests("/blobs/")).isEmpty();
+    // The planted link is itself an ERROR for the gate (LINK_OUTSIDE_STORE); with it removed on
+    // the writable side, the good model verifies pinned to its old digest.
+    store.assertOutsideUntouched();
+    Files.delete(hostDir);
     store.assertUntouchedAndGoodVerifies();
   }
 

@@ -82,7 +82,7 @@ class ProxyCredentialsTest {
       assertThat(everything)
           .doesNotContain(PASSWORD)
           .doesNotContain(proxy.requiredAuthorization.substring(6));
-      assertThat(help.getOutput()).contains("http://[redacted]@127.0.0.1:");
+      assertThat(help.getOutput()).contains("http://***@127.0.0.1:");
     }
   }
 }
