@@ -228,7 +228,8 @@ class AnsibleRoleTest {
   }
 
   /**
-   * Pins (NAME@sha256:HEX) pass through unchanged: the stager fetches them, the gate checks them.
+   * Pins (NAME@sha256:HEX) pass through the role unchanged. The gate checks them (--require); the
+   * stager does not take pins yet (it refuses them as a bad name, exit 2), see docs/lifecycle.md.
    */
   @Test
   void pinnedModelsReachTheStagerAndTheGateUnchanged() throws IOException {
