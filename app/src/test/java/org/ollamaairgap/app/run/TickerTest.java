@@ -1,4 +1,4 @@
-package org.ollamaairgap.stager.progress;
+package org.ollamaairgap.app.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
