@@ -45,6 +45,18 @@ record Plan(StoreLayout layout, StoreVerifier.Options options, Path report, Path
               + " must be positive, not "
               + config.progressInterval());
     }
+    if (config.watchInterval().isNegative()) {
+      throw new UsageException(
+          VerifierCommand.WATCH_INTERVAL.names()
+              + " must be 0s or more, not "
+              + config.watchInterval());
+    }
+    if (config.maxBandwidth().isPresent() && config.maxBandwidth().get().asLongValue() <= 0) {
+      throw new UsageException(
+          VerifierCommand.MAX_BANDWIDTH.names()
+              + " must be more than 0 bytes per second (leave it unset for no limit), not "
+              + config.maxBandwidth().get().asLongValue());
+    }
     List<Requirement> requirements = new ArrayList<>();
     for (String name : config.require().orElse(List.of())) {
       if (!name.isBlank()) {

@@ -1,5 +1,6 @@
 package org.ollamaairgap.verifier;
 
+import io.quarkus.arc.Arc;
 import io.quarkus.runtime.QuarkusApplication;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -39,6 +40,7 @@ public class Verifier implements QuarkusApplication {
     Optional<EffectiveConfig> effective = Optional.empty();
     VerifierConfig config;
     Plan plan;
+    boolean watch;
     try {
       // Help and usage errors were answered before Quarkus started; this reads the same
       // command line over Quarkus' own sources and cannot disagree with that check.
@@ -52,23 +54,43 @@ public class Verifier implements QuarkusApplication {
                   VerifierCommand.CONVERTERS));
       config = effective.get().mapping(VerifierConfig.class);
       plan = Plan.of(config);
+      watch = invocation.command().name().equals(VerifierCommand.WATCH.name());
     } catch (UsageException e) {
       VerifierCommand.refuse(
           e.getMessage(), VerifierCommand.terminationLog(args, effective, env), err);
       return ExitCode.USAGE.code();
     }
-    return execute(plan, config).code();
+    if (watch) {
+      WatchStatus status = Arc.container().instance(WatchStatus.class).get();
+      return new Watch(this, plan, config, status, out).run().code();
+    }
+    return check(plan, config, config.reverifyAfter(), VerifyListener.NONE).exit().code();
   }
 
-  private ExitCode execute(Plan plan, VerifierConfig config) {
+  /**
+   * What one verification came to.
+   *
+   * @param exit the exit code the one-shot verifier gives for it
+   * @param report the report, or null when the store could not be looked at at all
+   */
+  record Outcome(ExitCode exit, VerificationReport report) {}
+
+  /**
+   * One verification with everything around it: progress and finding lines, the record, the report
+   * file, the last line and the termination log.
+   *
+   * @param reverifyAfter how old a recorded hash may be to stand in for reading the blob
+   * @param extra also hears every event (watch mode: health, metrics, pacing)
+   */
+  Outcome check(Plan plan, VerifierConfig config, Duration reverifyAfter, VerifyListener extra) {
     Path terminationLog = config.terminationLog();
     VerificationReport report;
     ConsoleProgress progress = new ConsoleProgress(out, config.progressInterval(), plan.report());
-    RecordRun record = RecordRun.open(plan, config.reverifyAfter(), Clock.systemUTC(), out);
+    RecordRun record = RecordRun.open(plan, reverifyAfter, Clock.systemUTC(), out);
     // Every finding goes to the report through a file beside it; memory holds only the first few.
     ReportSpill spill = plan.report() == null ? null : ReportSpill.open(plan.report());
     try {
-      VerifyListener listener = spill == null ? progress : progress.and(spill);
+      VerifyListener listener = (spill == null ? progress : progress.and(spill)).and(extra);
       report =
           new StoreVerifier(
                   plan.layout(),
@@ -80,12 +102,12 @@ public class Verifier implements QuarkusApplication {
       err.println("verifier: " + e.getMessage());
       TerminationLog.write(terminationLog, e.getMessage());
       ReportSpill.discard(spill);
-      return ExitCode.ENVIRONMENT;
+      return new Outcome(ExitCode.ENVIRONMENT, null);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       err.println("verifier: interrupted");
       ReportSpill.discard(spill);
-      return ExitCode.ENVIRONMENT;
+      return new Outcome(ExitCode.ENVIRONMENT, null);
     } finally {
       progress.close();
     }
@@ -117,7 +139,7 @@ public class Verifier implements QuarkusApplication {
     out.println(line);
     out.flush();
     TerminationLog.write(terminationLog, line);
-    return verdict;
+    return new Outcome(verdict, report);
   }
 
   private void printModels(VerificationReport report) {

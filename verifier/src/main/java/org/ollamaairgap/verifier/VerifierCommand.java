@@ -1,6 +1,8 @@
 package org.ollamaairgap.verifier;
 
 import io.quarkus.runtime.configuration.DurationConverter;
+import io.quarkus.runtime.configuration.MemorySize;
+import io.quarkus.runtime.configuration.MemorySizeConverter;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -105,13 +107,71 @@ final class VerifierCommand {
           configuration, 3 store missing or unreadable, or the report not written.""",
           SETTINGS);
 
-  static final Cli CLI = new Cli(COMMAND);
+  static final Setting WATCH_INTERVAL =
+      Setting.value(
+          "--watch-interval",
+          "verifier.watch-interval",
+          "VERIFIER_WATCH_INTERVAL",
+          "DURATION",
+          "Pause between the end of one pass and the start of the next (e.g. 1h, 30m).");
+  static final Setting MAX_BANDWIDTH =
+      Setting.value(
+          "--max-bandwidth",
+          "verifier.max-bandwidth",
+          "VERIFIER_MAX_BANDWIDTH",
+          "SIZE",
+          "Bytes per second a pass may read from the store, all blobs together (e.g. 50M);"
+              + " none: no limit.");
+
+  /** The port of /q/metrics and /q/health in watch mode; Quarkus' own variable moves it. */
+  static final Setting MANAGEMENT_PORT =
+      Setting.variable(
+          "QUARKUS_MANAGEMENT_PORT",
+          "quarkus.management.port",
+          "Port of /q/metrics and /q/health/{started,ready,live}; a port already in use exits 3.");
+
+  static final Command WATCH =
+      Command.of(
+              "watch",
+              """
+              Verifies the store as the verifier does, then keeps verifying it: a pass every \
+              --watch-interval, reading at most --max-bandwidth, picking up models added or \
+              removed. Serves /q/health/started (UP after a first pass with no ERROR), \
+              /q/health/ready (DOWN from a pass that finds an ERROR until a clean pass), \
+              /q/health/live and /q/metrics on the management port. Never writes to the store.
+              Exit codes: 2 bad usage or configuration, 3 the management port in use; otherwise \
+              it runs until stopped.""",
+              watchSettings())
+          .withEnvironment(MANAGEMENT_PORT);
+
+  static final Command ROOT = COMMAND.withSubcommand(WATCH);
+
+  static final Cli CLI = new Cli(ROOT);
 
   /** Durations as Quarkus reads them ({@code 10s}, {@code 1m}), before and inside Quarkus. */
   static final EffectiveConfig.Converters CONVERTERS =
-      builder -> builder.withConverter(Duration.class, 200, new DurationConverter());
+      builder ->
+          builder
+              .withConverter(Duration.class, 200, new DurationConverter())
+              .withConverter(MemorySize.class, 200, new MemorySizeConverter());
 
   private VerifierCommand() {}
+
+  private static List<Setting> watchSettings() {
+    List<Setting> all = new java.util.ArrayList<>(SETTINGS);
+    all.add(all.indexOf(PROGRESS_INTERVAL), WATCH_INTERVAL);
+    all.add(all.indexOf(PROGRESS_INTERVAL), MAX_BANDWIDTH);
+    return all;
+  }
+
+  /** Whether the command line selects {@code verifier watch} (it has parsed before). */
+  static boolean isWatch(String[] args) {
+    try {
+      return CLI.parse(args).command().name().equals(WATCH.name());
+    } catch (org.ollamaairgap.app.UsageException e) {
+      return false;
+    }
+  }
 
   /** Help, version and usage errors, answered before Quarkus starts. */
   static Optional<Integer> beforeStart(

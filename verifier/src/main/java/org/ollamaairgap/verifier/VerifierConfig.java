@@ -1,5 +1,6 @@
 package org.ollamaairgap.verifier;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
@@ -70,4 +71,11 @@ public interface VerifierConfig {
   /** A recorded hash older than this is done again. */
   @WithDefault("7d")
   Duration reverifyAfter();
+
+  /** {@code verifier watch}: the pause between the end of one pass and the start of the next. */
+  @WithDefault("1h")
+  Duration watchInterval();
+
+  /** {@code verifier watch}: bytes per second a pass may read; none for no limit. */
+  Optional<MemorySize> maxBandwidth();
 }

@@ -25,6 +25,13 @@ public final class VerifierMain {
       exit.accept(early.get(), null);
       return;
     }
+    boolean watch = VerifierCommand.isWatch(args);
+    if (!watch) {
+      // Only verifier watch serves health and metrics; the init container must never fail on a
+      // taken port, so its listener goes to an ephemeral port nobody outside the pod reaches.
+      System.setProperty("quarkus.management.port", "0");
+      System.setProperty("quarkus.management.host", "127.0.0.1");
+    }
     Quarkus.run(
         Verifier.class,
         (code, failure) -> {
@@ -32,7 +39,8 @@ public final class VerifierMain {
             exit.accept(code, null);
             return;
           }
-          StartupFailure why = StartupFailure.of(failure, OptionalInt.empty());
+          StartupFailure why =
+              StartupFailure.of(failure, watch ? managementPort() : OptionalInt.empty());
           VerifierCommand.refuse(
               why.message(),
               VerifierCommand.terminationLog(args, Optional.empty(), System.getenv()),
@@ -40,5 +48,16 @@ public final class VerifierMain {
           exit.accept(why.exit().code(), null);
         },
         args);
+  }
+
+  /** The management port in force for verifier watch, when it is a plain number. */
+  private static OptionalInt managementPort() {
+    String value =
+        System.getProperty(
+            "quarkus.management.port",
+            System.getenv().getOrDefault(StartupFailure.PORT_ENV, "9000"));
+    return value.strip().matches("\\d{1,5}")
+        ? OptionalInt.of(Integer.parseInt(value.strip()))
+        : OptionalInt.empty();
   }
 }

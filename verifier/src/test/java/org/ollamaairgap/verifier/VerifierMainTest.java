@@ -447,7 +447,8 @@ class VerifierMainTest {
     LaunchResult result = launcher.launch("--help");
     assertThat(result.exitCode()).isEqualTo(0);
     String help = result.getOutput();
-    assertThat(help).startsWith("Usage: verifier [OPTIONS]\nVerifies an Ollama model store");
+    assertThat(help)
+        .startsWith("Usage: verifier [OPTIONS] [COMMAND]\nVerifies an Ollama model store");
     for (var option : VerifierCommand.SETTINGS) {
       String value =
           option.kind() == org.ollamaairgap.app.cli.Setting.Kind.SWITCH
@@ -461,6 +462,28 @@ class VerifierMainTest {
         .contains("env VERIFIER_PARALLELISM; default: 0\n")
         .contains("env VERIFIER_REPORT; default: (none)\n")
         .contains("  -h, --help ", "  -V, --version ");
+  }
+
+  @Test
+  void watchHelpListsItsOwnOptionsAndTheManagementPort(QuarkusMainLauncher launcher) {
+    LaunchResult result = launcher.launch("watch", "--help");
+    assertThat(result.exitCode()).isEqualTo(0);
+    assertThat(result.getOutput())
+        .startsWith("Usage: verifier watch [OPTIONS]\nVerifies the store as the verifier does")
+        .contains("      --watch-interval=DURATION", "env VERIFIER_WATCH_INTERVAL; default: 1h\n")
+        .contains("      --max-bandwidth=SIZE", "env VERIFIER_MAX_BANDWIDTH; default: (none)\n")
+        .contains("      --models-dir=DIR", "      --record-dir=DIR")
+        .contains("  QUARKUS_MANAGEMENT_PORT  Port of /q/metrics and /q/health");
+  }
+
+  @Test
+  void watchRefusesABandwidthOfZero(QuarkusMainLauncher launcher) {
+    LaunchResult result = launcher.launch("watch", "--max-bandwidth", "0");
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.getErrorOutput())
+        .contains(
+            "verifier: --max-bandwidth (VERIFIER_MAX_BANDWIDTH) must be more than 0 bytes per"
+                + " second (leave it unset for no limit), not 0");
   }
 
   @Test
