@@ -24,10 +24,18 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.ollamaairgap.app.output.Formats;
+import org.ollamaairgap.common.digest.ChunkedHash;
+import org.ollamaairgap.common.digest.Sha256;
+import org.ollamaairgap.common.inventory.InventoryFile;
+import org.ollamaairgap.common.inventory.StoreInventory;
 import org.ollamaairgap.common.model.Digest;
+import org.ollamaairgap.common.model.Manifest;
+import org.ollamaairgap.common.model.ModelName;
 import org.ollamaairgap.common.record.RecordFile;
 import org.ollamaairgap.common.record.StoreIdentity;
+import org.ollamaairgap.common.store.StoreWriter;
 import org.ollamaairgap.testing.StoreBuilder;
+import org.ollamaairgap.testing.SyntheticModel;
 
 /**
  * The verification record through the verifier's main: a second start hashes nothing, and every
@@ -54,7 +62,8 @@ class VerifierRecordTest {
           "version",
           "expired",
           "missing",
-          "size-mode");
+          "size-mode",
+          "inventory");
 
   @TempDir static Path stores;
   static final Map<String, StoreBuilder> STORES = new HashMap<>();
@@ -354,5 +363,61 @@ class VerifierRecordTest {
 
     assertThat(result.exitCode()).isEqualTo(2);
     assertThat(result.getErrorOutput()).contains("--reverify-after");
+  }
+
+  /**
+   * With a trusted inventory the record never stands in for it: the blobs it describes are checked
+   * against it chunk by chunk, even when the record vouches for them. An inventory that disagrees
+   * with the disk about one chunk fails the check although the record holds the blob as hashed.
+   */
+  @Test
+  void aTrustedInventoryIsNeverOverriddenByTheRecord(QuarkusMainLauncher launcher)
+      throws Exception {
+    StoreBuilder store = STORES.get("inventory");
+    first(launcher, store); // the record now vouches for all 8 blobs
+    long chunk = 8192;
+
+    Digest pin = writeInventory(store, chunk, null);
+    LaunchResult trusted =
+        launch(launcher, store, "--record-dir=" + recordDir(), "--inventory-digest=" + pin);
+    assertThat(trusted.exitCode()).as(trusted.getOutput()).isZero();
+    assertThat(trusted.getOutput())
+        .contains("OK: verified 2 models, 8 blobs, 244.6 KiB hashed in")
+        .contains("(0 blobs, 0 B accepted from the record)")
+        .doesNotContain(": accepted from the record: hashed ");
+
+    Digest weights = VerifierMainTest.LLAMA_WEIGHTS;
+    Digest disagreeing = writeInventory(store, chunk, weights);
+    LaunchResult refused =
+        launch(launcher, store, "--record-dir=" + recordDir(), "--inventory-digest=" + disagreeing);
+    assertThat(refused.exitCode()).as(refused.getOutput()).isEqualTo(1);
+    assertThat(refused.getOutput())
+        .contains(
+            "ERROR BLOB_DIGEST_MISMATCH model=llama3:8b blob=" + weights + " expected chunk 3")
+        .doesNotContain("blob " + weights + ": accepted from the record");
+  }
+
+  /**
+   * Writes the store's inventory with {@code chunk}-byte chunk digests and returns its digest; for
+   * {@code wrong}, chunk 3 is given the digest of other bytes.
+   */
+  private static Digest writeInventory(StoreBuilder store, long chunk, Digest wrong)
+      throws Exception {
+    Map<ModelName, Manifest> manifests = new java.util.LinkedHashMap<>();
+    Map<Digest, ChunkedHash> hashes = new java.util.LinkedHashMap<>();
+    for (SyntheticModel m : List.of(VerifierMainTest.LLAMA, VerifierMainTest.PHI)) {
+      manifests.put(m.name(), m.manifest());
+      for (Digest d : m.blobs().keySet()) {
+        ChunkedHash real = Sha256.fileChunked(store.blob(d), chunk, n -> {});
+        if (d.equals(wrong)) {
+          List<Digest> chunks = new ArrayList<>(real.chunks());
+          chunks.set(3, chunks.get(2));
+          real = new ChunkedHash(real.digest(), real.size(), real.chunkSize(), chunks);
+        }
+        hashes.put(d, real);
+      }
+    }
+    return InventoryFile.write(
+        new StoreWriter(store.layout()), StoreInventory.of(manifests, hashes));
   }
 }
