@@ -54,7 +54,8 @@ QUARKUS_MANAGEMENT_PORT=$port java -jar "$JAR" watch --models-dir "$STORE" \
   --termination-log /dev/null >"$WORK/log" 2>&1 &
 PID=$!
 
-metric() { curl -s "http://127.0.0.1:$port/q/metrics" | awk -v m="$1" '$1 == m {print $2}'; }
+# Prometheus writes large values as 4.0E8: print them as plain numbers for bc.
+metric() { curl -s "http://127.0.0.1:$port/q/metrics" | awk -v m="$1" '$1 == m {printf "%.6f\n", $2}'; }
 ended() { grep -c '^watch pass [0-9]* ended' "$WORK/log" || true; }
 
 before=0
