@@ -177,8 +177,8 @@ public final class StagerCommand {
               "stager.min-rate",
               "STAGER_MIN_RATE",
               "SIZE",
-              "Bytes per second a transfer must reach over --min-rate-window, else it is a stall;"
-                  + " none: no minimum."),
+              "Bytes per second each connection must average over --min-rate-window, else it is a"
+                  + " stall; 0: no minimum."),
           Setting.value(
               "--min-rate-window",
               "stager.min-rate-window",

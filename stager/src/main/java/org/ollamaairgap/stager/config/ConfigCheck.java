@@ -1,6 +1,5 @@
 package org.ollamaairgap.stager.config;
 
-import io.quarkus.runtime.configuration.MemorySize;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -58,14 +57,6 @@ public final class ConfigCheck {
     positive("--stall-timeout", "STAGER_STALL_TIMEOUT", transfer.stallTimeout());
     if (transfer.retries() < 0) {
       throw bad("--retries", "STAGER_RETRIES", "must be 0 or more", transfer.retries());
-    }
-    Optional<MemorySize> minRate = transfer.minRate();
-    if (minRate.isPresent() && minRate.get().asLongValue() < 1) {
-      throw bad(
-          "--min-rate",
-          "STAGER_MIN_RATE",
-          "must be at least 1 byte per second (leave it unset for no minimum)",
-          minRate.get().asLongValue());
     }
     positive("--min-rate-window", "STAGER_MIN_RATE_WINDOW", transfer.minRateWindow());
   }

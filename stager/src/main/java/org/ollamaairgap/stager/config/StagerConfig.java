@@ -93,10 +93,12 @@ public interface StagerConfig {
 
     /**
      * Bytes per second a transfer must reach over {@link #minRateWindow()}, else it counts as
-     * stalled; none for no minimum. Catches a transfer that trickles (a throttled or failing path)
-     * and so never trips the stall timeout.
+     * stalled; 0 for no minimum. Catches a transfer that trickles (a throttled or failing path, a
+     * server that drips a byte a second) and so never trips the stall timeout. The default is far
+     * below any real link (a 1 GbE link moves 100,000 times that) and only catches a drip.
      */
-    Optional<MemorySize> minRate();
+    @WithDefault("1K")
+    MemorySize minRate();
 
     /**
      * The span {@link #minRate()} is measured over. A minute rides out a short dip (a registry's

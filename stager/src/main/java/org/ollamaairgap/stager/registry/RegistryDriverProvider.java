@@ -73,7 +73,7 @@ public class RegistryDriverProvider implements DriverProvider {
         registry.parts(),
         bytes(registry.partSize()),
         bytes(registry.maxBandwidth()),
-        bytes(transfer.minRate()),
+        transfer.minRate().asLongValue(),
         transfer.minRateWindow(),
         transfer.stallTimeout(),
         transfer.retries(),

@@ -31,8 +31,6 @@ class ConfigCheckTest {
         "STAGER_RETRIES|-1|--retries (STAGER_RETRIES) must be 0 or more, not -1",
         "STAGER_PARTS|0|--parts (STAGER_PARTS) must be 1 to 64, not 0",
         "STAGER_PARTS|65|--parts (STAGER_PARTS) must be 1 to 64, not 65",
-        "STAGER_MIN_RATE|0|--min-rate (STAGER_MIN_RATE) must be at least 1 byte per second (leave it"
-            + " unset for no minimum), not 0",
         "STAGER_MIN_RATE_WINDOW|0s|--min-rate-window (STAGER_MIN_RATE_WINDOW) must be more than 0,"
             + " not 0s",
         "STAGER_OLLAMA_READY_TIMEOUT|0|--ollama-ready-timeout (STAGER_OLLAMA_READY_TIMEOUT) must be"
@@ -85,7 +83,7 @@ class ConfigCheckTest {
     assertThat(registry.retries()).isEqualTo(6);
     assertThat(ollama.retries()).isEqualTo(6);
     assertThat(registry.parts()).isEqualTo(16);
-    assertThat(registry.minRate()).isZero();
+    assertThat(registry.minRate()).isEqualTo(1024);
     assertThat(registry.minRateWindow()).isEqualTo(Duration.ofMinutes(1));
     assertThat(ollama.host()).isNull();
     assertThat(ollama.noprune()).isTrue();
@@ -102,6 +100,11 @@ class ConfigCheckTest {
 
     assertThat(o.minRate()).isEqualTo(1024 * 1024);
     assertThat(o.minRateWindow()).isEqualTo(Duration.ofSeconds(90));
+  }
+
+  @Test
+  void minRate_zeroTurnsTheRuleOff() {
+    assertThat(TestOptions.registry().env("STAGER_MIN_RATE", "0").build().minRate()).isZero();
   }
 
   @Test

@@ -401,8 +401,41 @@ class RegistryDriverTest {
   void stage_serverThatDrips_isAStallByTheMinimumRateAndGivenUpWithTheNumbers() throws Exception {
     SyntheticModel m = model("library/m:1", 14, 50_000);
     registry.push(m);
-    Digest weights = m.layers().get(0).blob().digest();
-    // 10 bytes every 50 ms: never silent, so the read timeout never fires.
+    drip(m.layers().get(0).blob().digest());
+
+    assertStageFailure(
+            () ->
+                stage(
+                    m,
+                    options()
+                        .retries(1)
+                        .minRate(100_000)
+                        .minRateWindow(Duration.ofMillis(300))
+                        .build()),
+            Reason.STALLED)
+        .contains("slower than the minimum rate: ")
+        .contains("below --min-rate 97.7 KiB/s over --min-rate-window 300ms")
+        .contains("; gave up after 2 attempts in a row, each too slow");
+    assertThat(retries).anySatisfy(r -> assertThat(r).contains("slower than the minimum rate"));
+    assertThat(new StoreLayout(store).manifest(m.name())).doesNotExist();
+  }
+
+  @Test
+  void stage_serverThatDrips_isAStallByDefaultToo() throws Exception {
+    SyntheticModel m = model("library/m:1", 14, 50_000);
+    registry.push(m);
+    drip(m.layers().get(0).blob().digest());
+
+    // No --min-rate given: its default (1K) applies; only the window is short for the test.
+    assertStageFailure(
+            () -> stage(m, options().retries(0).minRateWindow(Duration.ofMillis(300)).build()),
+            Reason.STALLED)
+        .contains("below --min-rate 1.0 KiB/s over --min-rate-window 300ms");
+    assertThat(new StoreLayout(store).manifest(m.name())).doesNotExist();
+  }
+
+  /** Serves the weights 10 bytes every 50 ms (200 B/s): never silent, so no read timeout fires. */
+  private void drip(Digest weights) {
     registry.behaviour =
         (ex, n) -> {
           if (!ex.getRequestURI().getPath().contains(weights.hex())) {
@@ -426,22 +459,6 @@ class RegistryDriverTest {
           }
           return FakeRegistry.Answer.HANDLED;
         };
-
-    assertStageFailure(
-            () ->
-                stage(
-                    m,
-                    options()
-                        .retries(1)
-                        .minRate(100_000)
-                        .minRateWindow(Duration.ofMillis(300))
-                        .build()),
-            Reason.STALLED)
-        .contains("slower than the minimum rate: ")
-        .contains("below --min-rate 97.7 KiB/s over --min-rate-window 300ms")
-        .contains("; gave up after 2 attempts in a row, each too slow");
-    assertThat(retries).anySatisfy(r -> assertThat(r).contains("slower than the minimum rate"));
-    assertThat(new StoreLayout(store).manifest(m.name())).doesNotExist();
   }
 
   @Test

@@ -122,7 +122,7 @@ public final class FakeDriver implements Driver {
         for (int i = 0; done < blob.size(); i++) {
           if (weights && i > 0) {
             if (has(name, "gated")) {
-              await(gates.resolve("release-" + i));
+              hold(i);
             }
             if (has(name, "broken")) {
               throw new StageException(
@@ -143,6 +143,18 @@ public final class FakeDriver implements Driver {
     } finally {
       Files.deleteIfExists(temp);
     }
+  }
+
+  /**
+   * Says where the pull is held (for the test to wait on), then waits for the test to release it.
+   */
+  private void hold(int chunk) throws IOException, StageException {
+    Files.createDirectories(gates);
+    Path held = gates.resolve("held-" + chunk);
+    if (!Files.exists(held)) {
+      Files.createFile(held);
+    }
+    await(gates.resolve("release-" + chunk));
   }
 
   private static void await(Path gate) throws StageException {
