@@ -61,12 +61,7 @@ class VerifierWatchIT {
     SyntheticModel a = SyntheticModel.typical("alpha:1b", 11, 300_000);
     SyntheticModel b = SyntheticModel.typical("beta:1b", 12, 200_000);
     StoreBuilder store = StoreBuilder.at(dir.resolve("export")).add(a).add(b);
-    Path watched = readOnlyView(store.root());
-    Path record = Files.createDirectory(dir.resolve("record"));
-    snapshot = files(store.root());
-    start(watched, record);
-
-    await("started", () -> status("/q/health/started") == 200);
+    Path record = watch(store);
     assertThat(status("/q/health/ready")).isEqualTo(200);
     assertThat(status("/q/health/live")).isEqualTo(200);
     String metrics = get("/q/metrics");
@@ -113,11 +108,7 @@ class VerifierWatchIT {
     SyntheticModel b = SyntheticModel.typical("beta:1b", 22, 100_000);
     SyntheticModel c = SyntheticModel.typical("gamma:1b", 23, 150_000);
     StoreBuilder store = StoreBuilder.at(dir.resolve("export")).add(a).add(b);
-    Path watched = readOnlyView(store.root());
-    Path record = Files.createDirectory(dir.resolve("record"));
-    snapshot = files(store.root());
-    start(watched, record);
-    await("started", () -> status("/q/health/started") == 200);
+    Path record = watch(store);
 
     store.add(c);
     await("gamma verified", () -> log().contains("model gamma:1b: ok"));
@@ -134,6 +125,19 @@ class VerifierWatchIT {
     added.removeAll(snapshot);
     String betaManifest = store.root().relativize(store.manifest(b.name().toString())).toString();
     assertStoreUntouched(store.root(), record, added, Set.of(betaManifest));
+  }
+
+  /**
+   * Starts watching a read-only view of {@code store} with a record directory, once it has started
+   * (a first clean pass); returns the record directory.
+   */
+  private Path watch(StoreBuilder store) throws Exception {
+    Path watched = readOnlyView(store.root());
+    Path record = Files.createDirectory(dir.resolve("record"));
+    snapshot = files(store.root());
+    start(watched, record);
+    await("started", () -> status("/q/health/started") == 200);
+    return record;
   }
 
   private void start(Path models, Path record) throws IOException {
