@@ -30,6 +30,12 @@ public class StagerMain implements QuarkusApplication {
       exit.accept(early.get().code(), null);
       return;
     }
+    Optional<ExitCode> bundle =
+        launch.runBundle(args, System.in, new java.io.FileOutputStream(java.io.FileDescriptor.out));
+    if (bundle.isPresent()) {
+      exit.accept(bundle.get().code(), null);
+      return;
+    }
     Quarkus.run(
         StagerMain.class,
         (code, failure) ->

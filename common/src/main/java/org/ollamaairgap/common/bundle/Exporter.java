@@ -105,6 +105,37 @@ public final class Exporter {
     return outcomes;
   }
 
+  /**
+   * The bytes an export of {@code models} into the bundle directory {@code target} still has to
+   * write, for the free-space check: every distinct blob and manifest not already there with its
+   * size. Models whose manifest cannot be read count nothing (the export reports them).
+   */
+  public long missingBytes(List<ModelName> models, OciLayout target) {
+    Map<Digest, Long> needed = new LinkedHashMap<>();
+    for (ModelName name : models) {
+      try {
+        Manifest m = read(name);
+        needed.put(m.digest(), (long) m.bytes().length);
+        m.blobs().values().forEach(d -> needed.put(d.digest(), d.size()));
+      } catch (StoreException e) {
+        // reported by export()
+      }
+    }
+    long sum = 0;
+    for (Map.Entry<Digest, Long> e : needed.entrySet()) {
+      Path there = target.blob(e.getKey());
+      try {
+        if (Files.size(there) == e.getValue()) {
+          continue;
+        }
+      } catch (IOException absent) {
+        // not there yet
+      }
+      sum = e.getValue() > Long.MAX_VALUE - sum ? Long.MAX_VALUE : sum + e.getValue();
+    }
+    return sum;
+  }
+
   private static BundleIndex index(List<Planned> models) {
     List<BundleIndex.Entry> entries = new ArrayList<>();
     for (Planned p : models) {

@@ -181,11 +181,42 @@ public final class Importer {
       cutShort = e.getMessage();
     }
     List<ModelOutcome> outcomes = new ArrayList<>();
+    Map<org.ollamaairgap.common.model.ModelName, Digest> committed = new LinkedHashMap<>();
     for (Item item : plan.items()) {
-      outcomes.add(commit(item, verified, bad, cutShort, plan.source()));
+      ModelOutcome o = commit(item, verified, bad, cutShort, plan.source());
+      outcomes.add(o);
+      if (o.ok()) {
+        committed.put(o.name(), o.manifest());
+      }
     }
     outcomes.addAll(plan.refused());
+    if (plan.refused().isEmpty() && committed.size() == plan.items().size()) {
+      installInventory(plan.source(), committed);
+    }
     return outcomes;
+  }
+
+  /**
+   * Makes the bundle's inventory (and its envelope) the store's, when every model of the bundle
+   * imported and the inventory lists only those models with those manifests: then the verifier's
+   * {@code --trust-key} checks the store with the signature the bundle came with. Otherwise the
+   * store's own inventory stays. An unsigned inventory removes an envelope that signs another.
+   */
+  private void installInventory(
+      BundleSource source, Map<org.ollamaairgap.common.model.ModelName, Digest> committed)
+      throws IOException, BundleException {
+    byte[] inventory = source.file(OciLayout.INVENTORY);
+    if (inventory == null
+        || !BundleInventory.coveredBy(inventory, committed, OciLayout.INVENTORY)) {
+      return;
+    }
+    byte[] envelope = source.file(OciLayout.ENVELOPE);
+    writer.replaceDurably(writer.layout().inventory(), inventory);
+    if (envelope == null) {
+      Files.deleteIfExists(writer.layout().inventorySignature());
+    } else {
+      writer.replaceDurably(writer.layout().inventorySignature(), envelope);
+    }
   }
 
   private ModelOutcome commit(

@@ -36,17 +36,72 @@ public final class StagerCommand {
           "FILE",
           "Where the one-line outcome goes, if that file exists (Kubernetes creates it).");
 
+  public static final Setting MODELS_DIR =
+      Setting.value(
+          "--models-dir",
+          "stager.models-dir",
+          "OLLAMA_MODELS",
+          "DIR",
+          "The Ollama store to stage into.");
+  public static final Setting REPORT =
+      Setting.value(
+          "--report",
+          "stager.report",
+          "STAGER_REPORT",
+          "FILE",
+          "Also write the JSON summary to this file.");
+  public static final Setting SIGNING_KEY =
+      Setting.value(
+          "--signing-key",
+          "stager.signing-key",
+          "STAGER_SIGNING_KEY",
+          "FILE",
+          "PKCS#8 PEM Ed25519 private key (openssl genpkey -algorithm ed25519): also write the"
+              + " inventory's signature, .ollama-airgap/inventory.dsse.json.");
+  public static final Setting LOCK_WAIT =
+      Setting.value(
+          "--lock-wait",
+          "stager.lock-wait",
+          "STAGER_LOCK_WAIT",
+          "DURATION",
+          "Wait this long for another stager's lock on the store, then exit 3 naming it.");
+  public static final Setting LOCK_STALE_AFTER =
+      Setting.value(
+          "--lock-stale-after",
+          "stager.lock-stale-after",
+          "STAGER_LOCK_STALE_AFTER",
+          "DURATION",
+          "A lock holder silent this long is presumed dead (lock-file heartbeat, Lease).");
+  public static final Setting TO =
+      Setting.value(
+          "--to",
+          "stager.to",
+          "STAGER_TO",
+          "DIR|-",
+          "Where the bundle goes: a new or empty directory (or an earlier export's, to resume),"
+              + " or - for a tar stream on stdout.");
+  public static final Setting FROM =
+      Setting.value(
+          "--from",
+          "stager.from",
+          "STAGER_FROM",
+          "DIR|-",
+          "The bundle to import: its directory, or - for its tar stream on stdin.");
+  public static final Setting TRUST_KEY =
+      Setting.list(
+          "--trust-key",
+          "stager.trust-key",
+          "STAGER_TRUST_KEY",
+          "FILE,...",
+          "PEM Ed25519 public keys: import only models the bundle's signed inventory lists, signed"
+              + " by one of them.");
+
   /** Every option, in the order {@code --help} lists them. */
   public static final List<Setting> SETTINGS =
       List.of(
           MODELS,
           DRIVER,
-          Setting.value(
-              "--models-dir",
-              "stager.models-dir",
-              "OLLAMA_MODELS",
-              "DIR",
-              "The Ollama store to stage into."),
+          MODELS_DIR,
           Setting.value(
               "--ollama-host",
               "stager.ollama-host",
@@ -100,19 +155,8 @@ public final class StagerCommand {
               "STAGER_LINGER",
               "DURATION",
               "Keep serving metrics this long after the work ends; 0 to exit at once."),
-          Setting.value(
-              "--report",
-              "stager.report",
-              "STAGER_REPORT",
-              "FILE",
-              "Also write the JSON summary to this file."),
-          Setting.value(
-              "--signing-key",
-              "stager.signing-key",
-              "STAGER_SIGNING_KEY",
-              "FILE",
-              "PKCS#8 PEM Ed25519 private key (openssl genpkey -algorithm ed25519): also write the"
-                  + " inventory's signature, .ollama-airgap/inventory.dsse.json."),
+          REPORT,
+          SIGNING_KEY,
           TERMINATION_LOG,
           Setting.value(
               "--progress-interval",
@@ -191,18 +235,8 @@ public final class StagerCommand {
               "STAGER_KUBERNETES",
               "auto|true|false",
               "Use the Kubernetes API (store Lease, inventory ConfigMap, Events); auto: in a pod."),
-          Setting.value(
-              "--lock-wait",
-              "stager.lock-wait",
-              "STAGER_LOCK_WAIT",
-              "DURATION",
-              "Wait this long for another stager's lock on the store, then exit 3 naming it."),
-          Setting.value(
-              "--lock-stale-after",
-              "stager.lock-stale-after",
-              "STAGER_LOCK_STALE_AFTER",
-              "DURATION",
-              "A lock holder silent this long is presumed dead (lock-file heartbeat, Lease)."),
+          LOCK_WAIT,
+          LOCK_STALE_AFTER,
           Setting.value(
               "--inventory-configmap",
               "stager.inventory-configmap",
@@ -252,7 +286,39 @@ public final class StagerCommand {
               not ready, store locked by another stager, management port in use).""",
               SETTINGS)
           .withPositional(MODELS)
-          .withEnvironment(MANAGEMENT_PORT);
+          .withEnvironment(MANAGEMENT_PORT)
+          .withSubcommand(
+              Command.of(
+                      "export",
+                      """
+                      Writes the listed models of a store as a bundle: an OCI Image Layout \
+                      directory, or its tar stream on stdout (--to -), every blob hashed again on \
+                      the way out, with the store's inventory (signed with --signing-key). A \
+                      killed export resumes. Serves no port.
+                      Exit codes: 0 every model exported, 1 a model is missing or damaged in the \
+                      store, 2 bad usage, 3 environment problem (store unreadable, target not \
+                      usable, out of space).""",
+                      List.of(MODELS, MODELS_DIR, TO, SIGNING_KEY, REPORT, TERMINATION_LOG))
+                  .withPositional(MODELS))
+          .withSubcommand(
+              Command.of(
+                  "import",
+                  """
+                  Fills a store from a bundle with the stager's commit rules: each blob hashed \
+                  while it is copied, renamed into place only when it matches, a model's manifest \
+                  written last; the store's lock held, free space checked first. A killed import \
+                  resumes. Serves no port.
+                  Exit codes: 0 every model imported, 1 a model's blob, manifest or signature \
+                  does not match (no manifest written for it), 2 bad usage, 3 environment \
+                  problem (bundle or store unreadable, out of space, store locked).""",
+                  List.of(
+                      FROM,
+                      MODELS_DIR,
+                      TRUST_KEY,
+                      LOCK_WAIT,
+                      LOCK_STALE_AFTER,
+                      REPORT,
+                      TERMINATION_LOG)));
 
   public static final Cli CLI = new Cli(COMMAND);
 

@@ -5,6 +5,8 @@ import io.quarkus.runtime.configuration.DurationConverter;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.runtime.configuration.MemorySizeConverter;
 import io.quarkus.runtime.configuration.PathConverter;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -22,6 +24,7 @@ import org.ollamaairgap.app.cli.EffectiveConfig;
 import org.ollamaairgap.app.cli.Invocation;
 import org.ollamaairgap.app.cli.Preflight;
 import org.ollamaairgap.app.output.TerminationLog;
+import org.ollamaairgap.stager.bundle.BundleCommand;
 import org.ollamaairgap.stager.cluster.Cluster;
 import org.ollamaairgap.stager.config.ConfigCheck;
 import org.ollamaairgap.stager.config.StagerConfig;
@@ -66,6 +69,25 @@ public final class StagerLaunch {
             args, this::check, (message, config) -> refuse(ExitCode.USAGE, message, config, args));
   }
 
+  /**
+   * {@code stager export} and {@code stager import} run here, before Quarkus: they serve no port,
+   * and an export's tar stream owns standard output. Empty for any other command line.
+   */
+  public Optional<ExitCode> runBundle(String[] args, InputStream stdin, OutputStream stdout) {
+    Invocation invocation;
+    StagerConfig config;
+    try {
+      invocation = StagerCommand.CLI.parse(args);
+      if (!BundleCommand.handles(invocation)) {
+        return Optional.empty();
+      }
+      config = EffectiveConfig.standalone(invocation, env, CONVERTERS).mapping(StagerConfig.class);
+    } catch (UsageException e) {
+      return Optional.empty(); // beforeStart refused it already
+    }
+    return Optional.of(new BundleCommand(env, stdin, stdout, err, clock).run(invocation, config));
+  }
+
   /** Quarkus did not start: one line saying why and what to do, the summary, the reason. */
   public ExitCode startFailed(String[] args, Throwable failure) {
     Optional<EffectiveConfig> config = standalone(args);
@@ -90,6 +112,10 @@ public final class StagerLaunch {
   private void check(EffectiveConfig effective) throws UsageException {
     StagerConfig config = effective.mapping(StagerConfig.class);
     ConfigCheck.check(config);
+    if (BundleCommand.handles(effective.invocation())) {
+      BundleCommand.check(effective.invocation(), config);
+      return;
+    }
     ModelList.parse(config.models().orElse(List.of()));
     Cluster.context(config.cluster().kubernetes(), env);
   }

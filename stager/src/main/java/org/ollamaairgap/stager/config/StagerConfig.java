@@ -69,6 +69,9 @@ public interface StagerConfig {
   @WithParentName
   Lifecycle lifecycle();
 
+  @WithParentName
+  Bundle bundle();
+
   /** Options of a transfer, whichever driver makes it. */
   interface Transfer {
     /** Plain HTTP to the registry, as Ollama's {@code --insecure} means it. */
@@ -217,5 +220,17 @@ public interface StagerConfig {
      * {@code host/namespace} entries or {@code all}.
      */
     Optional<List<String>> pruneScope();
+  }
+
+  /** {@code stager export} and {@code stager import}: where a bundle goes, where it comes from. */
+  interface Bundle {
+    /** Export target: a directory, or {@code -} for a tar stream on stdout. */
+    Optional<String> to();
+
+    /** Import source: a bundle directory, or {@code -} for a tar stream on stdin. */
+    Optional<String> from();
+
+    /** Import: PEM Ed25519 public keys; the bundle's signed inventory must verify with one. */
+    Optional<List<Path>> trustKey();
   }
 }

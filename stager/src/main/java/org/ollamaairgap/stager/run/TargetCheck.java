@@ -14,10 +14,10 @@ import org.ollamaairgap.stager.driver.StageException;
  * Proves the store is a directory we can write to, by writing ({@link StoreWriter#probeWrite()}),
  * and says what to do when it is not.
  */
-final class TargetCheck {
+public final class TargetCheck {
   private TargetCheck() {}
 
-  static void writable(StoreLayout layout) throws StageException {
+  public static void writable(StoreLayout layout) throws StageException {
     Path root = layout.root();
     if (Files.exists(root) && !Files.isDirectory(root)) {
       throw new StageException(
