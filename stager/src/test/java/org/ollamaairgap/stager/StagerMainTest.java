@@ -37,7 +37,8 @@ class StagerMainTest {
   @Launch({"--help"})
   void help_listsEveryFlagWithEnvAndDefault(LaunchResult result) {
     String help = result.getOutput();
-    assertThat(help).startsWith("Usage: stager [OPTIONS] [NAME...]\nStages Ollama models");
+    assertThat(help)
+        .startsWith("Usage: stager [OPTIONS] [NAME...] [COMMAND]\nStages Ollama models");
     for (Setting option : StagerCommand.SETTINGS) {
       assertThat(help).contains("      " + option.flag()).contains("env " + option.env() + ";");
     }
