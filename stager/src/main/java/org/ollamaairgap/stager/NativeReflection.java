@@ -2,6 +2,7 @@ package org.ollamaairgap.stager;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import org.ollamaairgap.common.progress.Outcome;
+import org.ollamaairgap.stager.bundle.BundleSummary;
 import org.ollamaairgap.stager.inventory.Inventory;
 import org.ollamaairgap.stager.inventory.InventoryModel;
 import org.ollamaairgap.stager.lock.LockRecord;
@@ -32,7 +33,10 @@ import org.ollamaairgap.stager.run.Summary;
       // Written as its lower-case word (@JsonValue), read back by it.
       Outcome.class,
       // The lock file's content, written and read back.
-      LockRecord.class
+      LockRecord.class,
+      // The export and import subcommands' summary.
+      BundleSummary.class,
+      BundleSummary.Model.class
     },
     classNames = {
       // The registry driver's resume state, written and read back with readValue.
