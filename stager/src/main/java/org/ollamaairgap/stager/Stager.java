@@ -20,8 +20,6 @@ import org.ollamaairgap.app.output.ReportFiles;
 import org.ollamaairgap.app.run.Ticker;
 import org.ollamaairgap.common.model.ModelName;
 import org.ollamaairgap.common.progress.Outcome;
-import org.ollamaairgap.common.sign.Ed25519Keys;
-import org.ollamaairgap.common.sign.SignatureCheckException;
 import org.ollamaairgap.common.sign.Signer;
 import org.ollamaairgap.common.store.StoreLayout;
 import org.ollamaairgap.common.store.StoreWriter;
@@ -40,6 +38,7 @@ import org.ollamaairgap.stager.health.StallLiveness;
 import org.ollamaairgap.stager.health.StallWatch;
 import org.ollamaairgap.stager.inventory.Inventory;
 import org.ollamaairgap.stager.inventory.InventoryReader;
+import org.ollamaairgap.stager.inventory.InventorySigner;
 import org.ollamaairgap.stager.lock.Identity;
 import org.ollamaairgap.stager.metrics.PullMetrics;
 import org.ollamaairgap.stager.progress.FanOut;
@@ -100,7 +99,7 @@ public class Stager {
           new StagerLaunch(System.getenv(), stdout, System.err, clock)
               .configure(args, ConfigProvider.getConfig().getConfigSources());
       ConfigCheck.check(config);
-      signer = signer(config);
+      signer = InventorySigner.fromConfig(config);
       provider = drivers.select(config.driver());
       provider.check(config);
       context = Cluster.context(config.cluster().kubernetes(), System.getenv());
@@ -276,18 +275,6 @@ public class Stager {
         result.models(),
         null,
         null);
-  }
-
-  /** The inventory's signer from {@code --signing-key}, read before anything is touched. */
-  private static Signer signer(StagerConfig config) throws UsageException {
-    if (config.signingKey().isEmpty()) {
-      return null;
-    }
-    try {
-      return new Signer(Ed25519Keys.readPrivate(config.signingKey().get()));
-    } catch (SignatureCheckException e) {
-      throw new UsageException("--signing-key / STAGER_SIGNING_KEY: " + e.getMessage(), e);
-    }
   }
 
   /** Waits silently: the summary printed before must stay stdout's last line. */

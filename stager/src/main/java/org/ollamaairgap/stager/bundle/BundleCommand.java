@@ -29,9 +29,9 @@ import org.ollamaairgap.common.bundle.ModelOutcome;
 import org.ollamaairgap.common.model.Digest;
 import org.ollamaairgap.common.sign.Ed25519Keys;
 import org.ollamaairgap.common.sign.SignatureCheckException;
-import org.ollamaairgap.common.sign.Signer;
 import org.ollamaairgap.common.sign.TrustedKey;
 import org.ollamaairgap.stager.config.StagerConfig;
+import org.ollamaairgap.stager.inventory.InventorySigner;
 import org.ollamaairgap.stager.run.ModelList;
 
 /**
@@ -97,7 +97,9 @@ public final class BundleCommand {
       result =
           export
               ? new ExportRun(config, stdout, err::println, progress)
-                  .run(ModelList.parse(config.models().orElse(List.of())), signer(config))
+                  .run(
+                      ModelList.parse(config.models().orElse(List.of())),
+                      InventorySigner.fromConfig(config))
               : new ImportRun(config, stdin, env, clock, err::println, progress)
                   .run(trustKeys(config));
     } catch (UsageException e) {
@@ -188,17 +190,6 @@ public final class BundleCommand {
       return JSON.writeValueAsString(summary);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot render the summary", e);
-    }
-  }
-
-  private static Signer signer(StagerConfig config) throws UsageException {
-    if (config.signingKey().isEmpty()) {
-      return null;
-    }
-    try {
-      return new Signer(Ed25519Keys.readPrivate(config.signingKey().get()));
-    } catch (SignatureCheckException e) {
-      throw new UsageException("--signing-key / STAGER_SIGNING_KEY: " + e.getMessage(), e);
     }
   }
 
