@@ -1,13 +1,13 @@
 package org.ollamaairgap.verifier;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.ollamaairgap.app.UsageException;
 import org.ollamaairgap.app.cli.Setting;
 import org.ollamaairgap.common.model.StoreException;
+import org.ollamaairgap.common.store.ExistingAncestor;
 import org.ollamaairgap.common.store.StoreLayout;
 import org.ollamaairgap.common.verify.Requirement;
 import org.ollamaairgap.common.verify.StoreVerifier;
@@ -125,10 +125,7 @@ record Plan(StoreLayout layout, StoreVerifier.Options options, Path report, Path
     }
     try {
       Path realRoot = root.toRealPath();
-      Path parent = file.getParent();
-      while (parent != null && !Files.exists(parent)) {
-        parent = parent.getParent();
-      }
+      Path parent = ExistingAncestor.of(file.getParent());
       return parent != null && parent.toRealPath().startsWith(realRoot);
     } catch (IOException e) {
       return false; // no store: verification will say so

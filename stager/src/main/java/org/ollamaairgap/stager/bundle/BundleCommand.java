@@ -30,6 +30,7 @@ import org.ollamaairgap.common.model.Digest;
 import org.ollamaairgap.common.sign.Ed25519Keys;
 import org.ollamaairgap.common.sign.SignatureCheckException;
 import org.ollamaairgap.common.sign.TrustedKey;
+import org.ollamaairgap.common.store.ExistingAncestor;
 import org.ollamaairgap.stager.config.StagerConfig;
 import org.ollamaairgap.stager.inventory.InventorySigner;
 import org.ollamaairgap.stager.run.ModelList;
@@ -279,10 +280,7 @@ public final class BundleCommand {
   }
 
   static long usable(Path dir) throws IOException {
-    Path p = dir.toAbsolutePath();
-    while (p != null && !Files.exists(p)) {
-      p = p.getParent();
-    }
+    Path p = ExistingAncestor.of(dir.toAbsolutePath());
     return Files.getFileStore(p == null ? dir : p).getUsableSpace();
   }
 

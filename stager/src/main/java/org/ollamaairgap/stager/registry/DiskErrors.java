@@ -6,6 +6,7 @@ import java.nio.file.FileStore;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.ollamaairgap.common.store.ExistingAncestor;
 import org.ollamaairgap.common.store.OutsideStoreException;
 import org.ollamaairgap.stager.driver.StageException;
 import org.ollamaairgap.stager.driver.StageException.Reason;
@@ -95,10 +96,7 @@ final class DiskErrors {
 
   /** "the file system ext4 mounted at /data", as far as it can be told. */
   private static String fileSystem(Path path) {
-    Path p = path;
-    while (p != null && !Files.exists(p)) {
-      p = p.getParent();
-    }
+    Path p = ExistingAncestor.of(path);
     try {
       FileStore store = p == null ? null : Files.getFileStore(p);
       return store == null
@@ -111,10 +109,7 @@ final class DiskErrors {
 
   /** "N bytes free on <store> (<mount>)". */
   static String free(Path path) {
-    Path p = path;
-    while (p != null && !Files.exists(p)) {
-      p = p.getParent();
-    }
+    Path p = ExistingAncestor.of(path);
     if (p == null) {
       return "free space unknown";
     }
